@@ -1,0 +1,21 @@
+import type { Resolvers } from '../src/generated/resolvers-types.js';
+import type { ProductRecord } from '../src/services/catalog-service.js';
+import { badUserInput } from '../src/errors/client-errors.js';
+
+/** More ids than any screen shows; larger lists are a client bug or an attack. */
+export const MAX_PRODUCT_IDS = 100;
+
+export const catalogResolvers: Resolvers = {
+  Query: {
+    product: (_parent, { id }, ctx) => ctx.loaders.product.load(id),
+    products: async (_parent, { ids }, ctx) => {
+      if (ids.length > MAX_PRODUCT_IDS) {
+        throw badUserInput(`ids may hold at most ${MAX_PRODUCT_IDS} ids`, { argument: 'ids', max: MAX_PRODUCT_IDS, actual: ids.length });
+      }
+      // An Error entry becomes null at its index with an error on that path (graphql-js
+      // completes list items that are Errors as field errors), so one failed batch nulls
+      // only the products it covered. The generated type does not model that.
+      return (await ctx.loaders.product.loadMany(ids)) as (ProductRecord | null)[];
+    },
+  },
+};

@@ -1,0 +1,77 @@
+import { badUserInput, conflict, forbidden, notFound } from '../src/errors/client-errors.js';
+import { requireViewer } from '../src/edge/require-viewer.js';
+import type { Resolvers } from '../src/generated/resolvers-types.js';
+import type { OrderPatch } from '../src/services/orders-service.js';
+
+const MAX_NOTE_LENGTH = 500;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const orderResolvers: Resolvers = {
+  Query: {
+    order: async (_parent, { id }, ctx) => {
+      const viewerId = requireViewer(ctx);
+      const order = await ctx.loaders.order.load(id);
+      if (order !== null && order.userId !== viewerId) throw forbidden('This order belongs to another user');
+      return order;
+    },
+  },
+  Mutation: {
+    updateOrder: async (_parent, { input }, ctx) => {
+      requireViewer(ctx);
+      const patch: OrderPatch = {};
+      if (input.status !== undefined && input.status !== null) patch.status = input.status;
+      if (input.note !== undefined) {
+        if (input.note !== null && input.note.length > MAX_NOTE_LENGTH) {
+          throw badUserInput(`note may hold at most ${MAX_NOTE_LENGTH} characters`, {
+            argument: 'input.note',
+            max: MAX_NOTE_LENGTH,
+            actual: input.note.length,
+          });
+        }
+        patch.note = input.note;
+      }
+      if (patch.status === undefined && patch.note === undefined) {
+        throw badUserInput('Nothing to update: give status or note', { argument: 'input' });
+      }
+      if (!Number.isInteger(input.expectedVersion) || input.expectedVersion < 1) {
+        throw badUserInput('expectedVersion must be a positive integer', { argument: 'input.expectedVersion' });
+      }
+      const key = input.idempotencyKey ?? null;
+      if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+        throw badUserInput('idempotencyKey must be 1-128 letters, digits or ._:-', { argument: 'input.idempotencyKey' });
+      }
+
+      const result = await ctx.services.orders.updateOrder(input.id, input.expectedVersion, patch, key, ctx.call);
+      switch (result.outcome) {
+        case 'updated':
+          ctx.loaders.order.clear(result.order.id).prime(result.order.id, result.order);
+          return result.order;
+        case 'conflict':
+          throw conflict(
+            `Order ${input.id} changed since version ${input.expectedVersion}: reload it and try again`,
+            result.currentVersion,
+          );
+        case 'not_found':
+          throw notFound(`Order ${input.id} does not exist`);
+        case 'forbidden':
+          throw forbidden('This order belongs to another user');
+        case 'rejected':
+          throw badUserInput(`The orders service rejected the update: ${result.message}`, { argument: 'input' });
+      }
+    },
+  },
+  Order: {
+    note: (order) => order.note ?? null,
+    user: (order, _args, ctx) => ctx.loaders.user.load(order.userId),
+  },
+  OrderItem: {
+    product: (item, _args, ctx) => ctx.loaders.product.load(item.productId),
+  },
+  OrderConnection: {
+    nodes: (page) => page.items,
+    pageInfo: (page) => ({
+      endCursor: page.items.length > 0 ? page.items[page.items.length - 1]!.id : null,
+      hasNextPage: page.nextCursor !== null,
+    }),
+  },
+};

@@ -1,0 +1,25 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import type { Resolvers } from '../src/generated/resolvers-types.js';
+
+function toIsoString(value: unknown): string {
+  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+  if (date === null || Number.isNaN(date.getTime())) {
+    throw new GraphQLError('DateTime must be an ISO-8601 date-time', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return date.toISOString();
+}
+
+/** ISO-8601 in UTC on the wire, whatever shape a backend used. */
+export const scalarResolvers: Resolvers = {
+  DateTime: new GraphQLScalarType({
+    name: 'DateTime',
+    serialize: toIsoString,
+    parseValue: toIsoString,
+    parseLiteral(ast) {
+      if (ast.kind !== Kind.STRING) {
+        throw new GraphQLError('DateTime must be a string', { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      return toIsoString(ast.value);
+    },
+  }),
+};

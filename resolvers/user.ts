@@ -1,0 +1,26 @@
+import { forbidden } from '../src/errors/client-errors.js';
+import { requireViewer } from '../src/edge/require-viewer.js';
+import type { Resolvers } from '../src/generated/resolvers-types.js';
+import { intInRange } from './validate-args.js';
+
+export const userResolvers: Resolvers = {
+  Query: {
+    viewer: (_parent, _args, ctx) => ctx.loaders.user.load(requireViewer(ctx)),
+    user: (_parent, { id }, ctx) => {
+      requireViewer(ctx);
+      return ctx.loaders.user.load(id);
+    },
+  },
+  User: {
+    // Email is personal data: a user sees their own, nobody else's.
+    email: (user, _args, ctx) =>
+      ctx.auth.status === 'authenticated' && ctx.auth.viewerId === user.id ? (user.email ?? null) : null,
+    orders: async (user, { first, after }, ctx) => {
+      if (requireViewer(ctx) !== user.id) throw forbidden("Only the viewer's own orders can be listed");
+      const limit = intInRange('first', first, 20, 1, 100);
+      const page = await ctx.services.orders.listOrders(user.id, limit, after ?? null, ctx.call);
+      for (const order of page.items) ctx.loaders.order.prime(order.id, order);
+      return page;
+    },
+  },
+};

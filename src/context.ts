@@ -1,0 +1,21 @@
+import type { AuthResult } from './edge/authenticate.js';
+import type { Logger } from './observability/create-logger.js';
+import type { Loaders, Services } from './services/service-registry.js';
+import type { SyncTokenCodec } from './sync/sync-token-codec.js';
+import type { CallContext } from './upstream/call-context.js';
+
+/** What every resolver of one GraphQL request gets as `ctx`. */
+export interface GatewayContext {
+  readonly requestId: string;
+  /** The bearer token's verdict; resolvers that need a viewer use `requireViewer(ctx)`. */
+  readonly auth: AuthResult;
+  /** Forwarded ids and abort signal for every backend call of this request. */
+  readonly call: CallContext;
+  /** Domain clients, one per backend, shared by all requests. */
+  readonly services: Services;
+  /** DataLoaders of this request only. */
+  readonly loaders: Loaders;
+  /** A child logger carrying the request id. */
+  readonly logger: Logger;
+  readonly syncTokens: SyncTokenCodec;
+}

@@ -1,0 +1,37 @@
+import { errors as joseErrors, jwtVerify } from 'jose';
+
+/** Who made the request, as far as the bearer token says. */
+export type AuthResult =
+  | { status: 'authenticated'; viewerId: string }
+  | { status: 'anonymous' }
+  | { status: 'invalid'; reason: 'malformed' | 'bad_signature' | 'expired' | 'no_subject' };
+
+export interface AuthenticatorOptions {
+  /** HS256 secret shared with the token issuer (JWT_SECRET). */
+  secret: string;
+}
+
+const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` (HS256, `sub` = viewer id). A missing
+ * header is anonymous; every other failure is `invalid`, so the fields that need a
+ * viewer can say UNAUTHENTICATED while public fields still answer.
+ */
+export function createAuthenticator(options: AuthenticatorOptions): (authorization: string | null) => Promise<AuthResult> {
+  const key = new TextEncoder().encode(options.secret);
+  return async (authorization) => {
+    if (authorization === null || authorization === '') return { status: 'anonymous' };
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (match === null) return { status: 'invalid', reason: 'malformed' };
+    try {
+      const { payload } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) return { status: 'invalid', reason: 'no_subject' };
+      return { status: 'authenticated', viewerId: payload.sub };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) return { status: 'invalid', reason: 'expired' };
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { status: 'invalid', reason: 'bad_signature' };
+      return { status: 'invalid', reason: 'malformed' };
+    }
+  };
+}

@@ -1,0 +1,10 @@
+import type { GatewayContext } from '../context.js';
+import { unauthenticated } from '../errors/client-errors.js';
+
+/** The viewer's id, or an UNAUTHENTICATED error on the field that needed it. */
+export function requireViewer(ctx: GatewayContext): string {
+  const { auth } = ctx;
+  if (auth.status === 'authenticated') return auth.viewerId;
+  if (auth.status === 'anonymous') throw unauthenticated('missing');
+  throw unauthenticated(auth.reason === 'expired' ? 'expired' : 'invalid');
+}

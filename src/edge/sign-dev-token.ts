@@ -1,0 +1,19 @@
+import { SignJWT } from 'jose';
+
+/**
+ * Signs a bearer token for `userId` with the HS256 secret, as an identity provider
+ * would. For the demo, tests and `npm run token`; production tokens come from the
+ * real issuer.
+ */
+export async function signDevToken(
+  userId: string,
+  secret: string,
+  options: { expiresIn?: string | number } = {},
+): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '12h')
+    .sign(new TextEncoder().encode(secret));
+}

@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The errors of the contract that are about the request, not about a backend
+ * (ARCHITECTURE.md, "Error contract"). Backend failures become GraphQL errors in
+ * `upstream-error-to-graphql.ts`; nothing else builds client-facing errors.
+ */
+
+export function unauthenticated(reason: 'missing' | 'invalid' | 'expired'): GraphQLError {
+  const message =
+    reason === 'missing'
+      ? 'Sign in required: send Authorization: Bearer <token>'
+      : reason === 'expired'
+        ? 'The access token has expired'
+        : 'The access token is not valid';
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', retryable: false } });
+}
+
+export function forbidden(message = 'Not allowed for this viewer'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', retryable: false } });
+}
+
+export function badUserInput(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', retryable: false, ...details } });
+}
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND', retryable: false } });
+}
+
+export function conflict(message: string, currentVersion: number | null): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'CONFLICT', retryable: false, currentVersion } });
+}
+
+export function syncTokenRejected(code: 'SYNC_TOKEN_INVALID' | 'SYNC_TOKEN_EXPIRED', message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, retryable: false, action: 'FULL_RESYNC' } });
+}

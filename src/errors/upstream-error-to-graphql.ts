@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+import type { UpstreamError } from '../upstream/upstream-error.js';
+
+/** When nothing better is known, how long an app should wait before retrying a failed field. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The one place where a backend failure becomes a client-facing error
+ * (ARCHITECTURE.md, "Error contract"). Only the service name and the contract's
+ * extensions leave the gateway: never a URL, a status line, a body or a stack.
+ */
+export function upstreamErrorToGraphQL(error: UpstreamError, located: GraphQLError | null): GraphQLError {
+  const { service } = error;
+  let code: 'SERVICE_UNAVAILABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_ERROR';
+  let retryable = true;
+  let message: string;
+  switch (error.kind) {
+    case 'timeout':
+      code = 'UPSTREAM_TIMEOUT';
+      message = `${service} did not answer in time`;
+      break;
+    case 'network':
+    case 'circuit_open':
+    case 'bulkhead_full':
+      code = 'SERVICE_UNAVAILABLE';
+      message = `${service} is temporarily unavailable`;
+      break;
+    case 'status':
+      if (error.status === 503 || error.status === 429) {
+        code = 'SERVICE_UNAVAILABLE';
+        message = `${service} is temporarily unavailable`;
+      } else {
+        code = 'UPSTREAM_ERROR';
+        message = `${service} failed to answer`;
+        // A 4xx the gateway did not expect is a bug on one side; retrying repeats it.
+        retryable = error.status === undefined || error.status >= 500;
+      }
+      break;
+    case 'bad_body':
+      code = 'UPSTREAM_ERROR';
+      message = `${service} sent an invalid answer`;
+      break;
+  }
+  const extensions: Record<string, unknown> = { code, service, retryable };
+  if (retryable) extensions.retryAfter = error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
+  return new GraphQLError(message, {
+    nodes: located?.nodes ?? null,
+    source: located?.source ?? null,
+    positions: located?.positions ?? null,
+    path: located?.path ?? null,
+    extensions,
+  });
+}

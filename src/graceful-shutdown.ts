@@ -1,0 +1,34 @@
+import type { Logger } from './observability/create-logger.js';
+
+/**
+ * On SIGTERM/SIGINT, runs `close` once (stop accepting, drain in-flight requests),
+ * then exits; a second signal or the grace period passing exits at once.
+ */
+export function onShutdownSignal(close: () => Promise<void>, logger: Logger, graceMs = 10_000): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal, graceMs }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ graceMs }, 'shutdown grace period passed: exiting');
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    close().then(
+      () => {
+        logger.info('shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

@@ -1,0 +1,26 @@
+/**
+ * `npm run gateway`: the gateway alone, configured by the environment
+ * (CONTRACT.md §2). Exits non-zero naming every bad variable.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { createGateway } from './gateway.js';
+import { onShutdownSignal } from './graceful-shutdown.js';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const gateway = createGateway(config);
+if (config.usingDevSecrets) {
+  gateway.logger.warn('JWT_SECRET or SYNC_TOKEN_SECRET not set: using development secrets (refused when NODE_ENV=production)');
+}
+const { url } = await gateway.listen();
+gateway.logger.info({ url: `${url}/graphql`, services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.url])) }, 'gateway listening');
+onShutdownSignal(() => gateway.close(), gateway.logger);

@@ -1,0 +1,52 @@
+import type DataLoader from 'dataloader';
+import type { CallContext } from '../upstream/call-context.js';
+import { createBatchLoader } from '../upstream/create-batch-loader.js';
+import { expectArrayField, expectEntity } from '../upstream/expect-json.js';
+import type { ServiceClient } from '../upstream/service-client.js';
+
+/** A product as the catalog backend serves it. */
+export interface ProductRecord {
+  id: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  imageUrl: string | null;
+  rating: number | null;
+}
+
+/** Calls to the catalog backend (CONTRACT.md §5). */
+export interface CatalogService {
+  /** `GET /products?ids=…`: one call for every id; unknown ids are absent. */
+  getProductsByIds(ids: readonly string[], call: CallContext): Promise<Map<string, ProductRecord>>;
+}
+
+export interface CatalogLoaders {
+  product: DataLoader<string, ProductRecord | null>;
+}
+
+export function createCatalogService(client: ServiceClient): CatalogService {
+  return {
+    async getProductsByIds(ids, call) {
+      const response = await client.request(
+        { method: 'GET', path: `/products?ids=${ids.map(encodeURIComponent).join(',')}` },
+        call,
+      );
+      const products = new Map<string, ProductRecord>();
+      for (const item of expectArrayField(client.name, response.body, 'items')) {
+        const product = expectEntity<ProductRecord>(client.name, item);
+        products.set(product.id, product);
+      }
+      return products;
+    },
+  };
+}
+
+/** Per-request loaders of the catalog backend. */
+export function createCatalogLoaders(service: CatalogService, client: ServiceClient, call: CallContext): CatalogLoaders {
+  return {
+    product: createBatchLoader({
+      maxBatchSize: client.settings.maxBatchSize,
+      fetchMany: (ids) => service.getProductsByIds(ids, call),
+    }),
+  };
+}

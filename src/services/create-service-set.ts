@@ -1,0 +1,49 @@
+import type { CallContext } from '../upstream/call-context.js';
+import { createHttpClient } from '../upstream/http-client.js';
+import { createServiceClient, type ServiceClient, type ServiceSettings } from '../upstream/service-client.js';
+import { SERVICE_NAMES, SERVICE_REGISTRY, type Loaders, type ServiceName, type Services } from './service-registry.js';
+
+/** The backends of one gateway instance: built once, shared by every request. */
+export interface ServiceSet {
+  readonly clients: Record<ServiceName, ServiceClient>;
+  readonly services: Services;
+  /** Fresh DataLoaders for one request. */
+  createLoaders(call: CallContext): Loaders;
+  close(): Promise<void>;
+}
+
+export function createServiceSet(settings: Record<ServiceName, ServiceSettings>): ServiceSet {
+  const clients = {} as Record<ServiceName, ServiceClient>;
+  const services = {} as Record<ServiceName, unknown>;
+  for (const name of SERVICE_NAMES) {
+    const serviceSettings = settings[name];
+    const http = createHttpClient({
+      service: name,
+      baseUrl: serviceSettings.url,
+      timeoutMs: serviceSettings.timeoutMs,
+      connections: serviceSettings.connections,
+    });
+    const client = createServiceClient(name, serviceSettings, http);
+    clients[name] = client;
+    services[name] = SERVICE_REGISTRY[name].createService(client);
+  }
+  const typedServices = services as Services;
+
+  return {
+    clients,
+    services: typedServices,
+    createLoaders(call) {
+      const loaders = {};
+      for (const name of SERVICE_NAMES) {
+        // The registry pairs each createLoaders with its own createService, which
+        // TypeScript cannot see through the loop; the cast restores that pairing.
+        const definition = SERVICE_REGISTRY[name] as { createLoaders(s: unknown, c: ServiceClient, call: CallContext): object };
+        Object.assign(loaders, definition.createLoaders(typedServices[name], clients[name], call));
+      }
+      return loaders as Loaders;
+    },
+    async close() {
+      await Promise.all(SERVICE_NAMES.map((name) => clients[name].close()));
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { CallContext } from '../upstream/call-context.js';
+import type { ServiceClient, ServiceSettings } from '../upstream/service-client.js';
+import { createCatalogLoaders, createCatalogService } from './catalog-service.js';
+import { createOrdersLoaders, createOrdersService } from './orders-service.js';
+import { createRecommendationsService, type RecommendationsLoaders } from './recommendations-service.js';
+import { createUsersLoaders, createUsersService } from './users-service.js';
+
+/** Everything the gateway needs to know about one backend. */
+export interface ServiceDefinition<S, L> {
+  /** Environment variable holding the backend's base URL (CONTRACT.md §2). */
+  urlEnv: string;
+  /** Settings this backend gets unless GATEWAY_CONFIG overrides them. */
+  defaults: Pick<ServiceSettings, 'maxBatchSize' | 'connections'>;
+  /** The domain client, built once at start-up. */
+  createService(client: ServiceClient): S;
+  /** Its per-request DataLoaders, merged into `ctx.loaders`. */
+  createLoaders(service: S, client: ServiceClient, call: CallContext): L;
+}
+
+function defineService<S, L>(definition: ServiceDefinition<S, L>): ServiceDefinition<S, L> {
+  return definition;
+}
+
+/**
+ * The backends of the gateway. Adding one is one entry here, one service client
+ * in this folder, one schema file and one resolver file.
+ */
+export const SERVICE_REGISTRY = {
+  users: defineService({
+    urlEnv: 'USERS_URL',
+    defaults: { maxBatchSize: 100, connections: 32 },
+    createService: createUsersService,
+    createLoaders: createUsersLoaders,
+  }),
+  catalog: defineService({
+    urlEnv: 'CATALOG_URL',
+    defaults: { maxBatchSize: 200, connections: 32 },
+    createService: createCatalogService,
+    createLoaders: createCatalogLoaders,
+  }),
+  orders: defineService({
+    urlEnv: 'ORDERS_URL',
+    defaults: { maxBatchSize: 100, connections: 32 },
+    createService: createOrdersService,
+    createLoaders: createOrdersLoaders,
+  }),
+  recommendations: defineService({
+    urlEnv: 'RECOMMENDATIONS_URL',
+    defaults: { maxBatchSize: 1, connections: 16 },
+    createService: createRecommendationsService,
+    createLoaders: (): RecommendationsLoaders => ({}),
+  }),
+};
+
+type Registry = typeof SERVICE_REGISTRY;
+export type ServiceName = keyof Registry;
+export const SERVICE_NAMES = Object.keys(SERVICE_REGISTRY) as ServiceName[];
+
+/** The domain clients, one per backend: `ctx.services.orders.updateOrder(…)`. */
+export type Services = { [K in ServiceName]: ReturnType<Registry[K]['createService']> };
+
+type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
+
+/** Every service's per-request loaders, flattened: `ctx.loaders.product.load(id)`. */
+export type Loaders = UnionToIntersection<{ [K in ServiceName]: ReturnType<Registry[K]['createLoaders']> }[ServiceName]>;

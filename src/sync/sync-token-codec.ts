@@ -1,0 +1,86 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a sync token remembers. Opaque to the app. */
+export interface SyncTokenPayload {
+  /** Format version. */
+  v: 1;
+  /** The user the token was issued to; another user's token is invalid. */
+  userId: string;
+  /** Change-feed position: every change with seq ≤ this was delivered. */
+  seq: number;
+  /** Which part of the sync protocol the token continues. */
+  phase: 'feed';
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+export type DecodedSyncToken =
+  | { status: 'valid'; payload: SyncTokenPayload }
+  | { status: 'invalid'; reason: string }
+  | { status: 'expired' };
+
+export interface SyncTokenCodec {
+  encode(userId: string, seq: number): string;
+  /** Checks signature, shape, owner and expiry, in that order. */
+  decode(token: string, userId: string): DecodedSyncToken;
+}
+
+export interface SyncTokenCodecOptions {
+  /** HMAC-SHA256 key (SYNC_TOKEN_SECRET). */
+  secret: string;
+  /** Token lifetime. @default 30 days */
+  ttlSeconds?: number;
+  /** Clock in milliseconds, for tests. @default Date.now */
+  now?: () => number;
+}
+
+/** `base64url(JSON payload) . base64url(HMAC-SHA256(payload))`. */
+export function createSyncTokenCodec(options: SyncTokenCodecOptions): SyncTokenCodec {
+  const ttlSeconds = options.ttlSeconds ?? 30 * 24 * 3600;
+  const now = options.now ?? Date.now;
+  const sign = (body: string) => createHmac('sha256', options.secret).update(body).digest();
+
+  return {
+    encode(userId, seq) {
+      const payload: SyncTokenPayload = { v: 1, userId, seq, phase: 'feed', exp: Math.floor(now() / 1000) + ttlSeconds };
+      const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+      return `${body}.${sign(body).toString('base64url')}`;
+    },
+
+    decode(token, userId) {
+      const parts = token.split('.');
+      if (parts.length !== 2 || token.length > 1024) return { status: 'invalid', reason: 'not a sync token' };
+      const [body, signature] = parts as [string, string];
+      const expected = sign(body);
+      const given = Buffer.from(signature, 'base64url');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return { status: 'invalid', reason: 'signature mismatch' };
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      } catch {
+        return { status: 'invalid', reason: 'unreadable payload' };
+      }
+      if (!isPayload(payload)) return { status: 'invalid', reason: 'unknown payload' };
+      if (payload.userId !== userId) return { status: 'invalid', reason: 'issued to another user' };
+      if (payload.exp * 1000 <= now()) return { status: 'expired' };
+      return { status: 'valid', payload };
+    },
+  };
+}
+
+// Private:
+
+function isPayload(value: unknown): value is SyncTokenPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return (
+    p.v === 1 &&
+    typeof p.userId === 'string' &&
+    Number.isSafeInteger(p.seq) &&
+    (p.seq as number) >= 0 &&
+    p.phase === 'feed' &&
+    Number.isSafeInteger(p.exp)
+  );
+}

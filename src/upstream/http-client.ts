@@ -1,0 +1,204 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Pool } from 'undici';
+import { UpstreamError } from './upstream-error.js';
+import { parseRetryAfter } from './parse-retry-after.js';
+
+export interface HttpClientOptions {
+  /** Service name, carried by every error for the error contract and metrics. */
+  service: string;
+  /** Backend origin and optional base path, e.g. `http://catalog:8080` or `http://api/catalog`. */
+  baseUrl: string;
+  /**
+   * Keep-alive sockets to this backend.
+   * @default 32
+   */
+  connections?: number;
+  /**
+   * Per-attempt timeout (headers and body), in milliseconds.
+   * @default 1000
+   */
+  timeoutMs?: number;
+  /**
+   * Largest response body read from this backend; bigger ones are a `bad_body` error,
+   * so a flooding backend cannot fill the gateway's memory.
+   * @default 5 MiB
+   */
+  maxResponseBytes?: number;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  /** Path and query, already encoded, relative to the base URL (e.g. `/products?ids=p1,p2`). */
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Overrides the client's per-attempt timeout for this call. */
+  timeoutMs?: number;
+  /**
+   * Statuses that are answers rather than failures (e.g. 404, 409): they resolve
+   * with their parsed body instead of throwing.
+   */
+  acceptStatuses?: readonly number[];
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** Parsed JSON body; null for an empty body. */
+  body: unknown;
+  headers: IncomingHttpHeaders;
+}
+
+/** A keep-alive HTTP/1.1 client for one backend that speaks JSON. */
+export interface HttpClient {
+  readonly service: string;
+  /**
+   * Sends one request. Resolves for 2xx and `acceptStatuses`; rejects with an
+   * `UpstreamError` classified as network, timeout, status or bad_body.
+   */
+  request(request: UpstreamRequest): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+const NO_STATUSES: readonly number[] = [];
+
+/** Creates the undici pool and the failure classifier for one backend. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { service } = options;
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
+  const pool = new Pool(base.origin, {
+    connections: options.connections ?? 32,
+    keepAliveTimeout: 10_000,
+    // Each attempt is bounded by the caller's timeout; undici's own defaults are minutes.
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  async function request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const attemptTimeout = req.timeoutMs ?? timeoutMs;
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    let response;
+    try {
+      response = await pool.request({
+        method: req.method,
+        path: basePath + req.path,
+        headers,
+        body: body ?? null,
+        signal: req.signal ?? null,
+        headersTimeout: attemptTimeout,
+        bodyTimeout: attemptTimeout,
+      });
+    } catch (error) {
+      throw classifyTransportError(service, error, req.signal);
+    }
+
+    const { statusCode } = response;
+    let text: string;
+    try {
+      text = await readBody(response.body, maxResponseBytes);
+    } catch (error) {
+      if (error instanceof ResponseTooLargeError) {
+        throw new UpstreamError({
+          kind: 'bad_body',
+          service,
+          status: statusCode,
+          message: `${service} sent a response larger than ${maxResponseBytes} bytes`,
+        });
+      }
+      throw classifyTransportError(service, error, req.signal);
+    }
+
+    const ok = statusCode >= 200 && statusCode < 300;
+    const accepted = ok || (req.acceptStatuses ?? NO_STATUSES).includes(statusCode);
+    let parsed: unknown = null;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        if (accepted) {
+          throw new UpstreamError({
+            kind: 'bad_body',
+            service,
+            status: statusCode,
+            message: `${service} answered ${statusCode} with a body that is not JSON`,
+            cause: error,
+          });
+        }
+        // An error status with an HTML page is still just that status.
+        parsed = undefined;
+      }
+    }
+    if (!accepted) {
+      throw new UpstreamError({
+        kind: 'status',
+        service,
+        status: statusCode,
+        retryAfter: parseRetryAfter(response.headers['retry-after']),
+        body: parsed,
+        message: `${service} answered ${req.method} ${req.path.split('?')[0] ?? ''} with ${statusCode}`,
+      });
+    }
+    return { status: statusCode, body: parsed, headers: response.headers };
+  }
+
+  return {
+    service,
+    request,
+    close: () => pool.close(),
+  };
+}
+
+// Private:
+
+class ResponseTooLargeError extends Error {}
+
+async function readBody(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new ResponseTooLargeError();
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/**
+ * undici reports an aborted call as an `AbortError` (or with the signal's reason):
+ * the signal is our deadline or the client going away, so both count as timeouts.
+ */
+function classifyTransportError(service: string, error: unknown, signal: AbortSignal | undefined): UpstreamError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  const aborted = signal?.aborted === true || name === 'AbortError' || code === 'UND_ERR_ABORTED';
+  if (aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code)) || name === 'TimeoutError') {
+    return new UpstreamError({ kind: 'timeout', service, message: `${service} did not answer in time`, cause: error });
+  }
+  return new UpstreamError({
+    kind: 'network',
+    service,
+    message: `${service} could not be reached${typeof code === 'string' ? ` (${code})` : ''}`,
+    cause: error,
+  });
+}

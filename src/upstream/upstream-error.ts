@@ -1,0 +1,60 @@
+/**
+ * How a call to a backend failed. The resolver boundary turns each kind into one
+ * code of the error contract (see `to-graphql-error.ts`).
+ *
+ * - `network`: connection refused, reset, DNS, socket closed mid-response
+ * - `timeout`: no (complete) answer within the per-attempt timeout or the request deadline
+ * - `status`: the backend answered with a non-2xx status it is not expected to answer
+ * - `bad_body`: 2xx whose body is not the JSON the contract promises
+ * - `circuit_open` / `bulkhead_full`: rejected by our own policy without touching the network
+ */
+export type UpstreamErrorKind =
+  | 'network'
+  | 'timeout'
+  | 'status'
+  | 'bad_body'
+  | 'circuit_open'
+  | 'bulkhead_full';
+
+export interface UpstreamErrorOptions {
+  kind: UpstreamErrorKind;
+  service: string;
+  message: string;
+  /** HTTP status, for `status` errors. */
+  status?: number;
+  /** Seconds the backend (Retry-After) or our breaker asks the caller to wait. */
+  retryAfter?: number;
+  /** The backend's parsed JSON error body, for `status` errors (e.g. 409 `{ currentVersion }`). */
+  body?: unknown;
+  cause?: unknown;
+}
+
+/** A failed backend call, typed so that policies and the error boundary can classify it. */
+export class UpstreamError extends Error {
+  /** A flag rather than `instanceof`, so the check works across two copies of this module. */
+  readonly isUpstreamError = true;
+  readonly kind: UpstreamErrorKind;
+  readonly service: string;
+  readonly status: number | undefined;
+  readonly retryAfter: number | undefined;
+  readonly body: unknown;
+
+  constructor(options: UpstreamErrorOptions) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'UpstreamError';
+    this.kind = options.kind;
+    this.service = options.service;
+    this.status = options.status;
+    this.retryAfter = options.retryAfter;
+    this.body = options.body;
+  }
+}
+
+/** True for an `UpstreamError` from any copy of this module. */
+export function isUpstreamError(error: unknown): error is UpstreamError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { isUpstreamError?: unknown }).isUpstreamError === true
+  );
+}
