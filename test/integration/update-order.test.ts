@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+
+const UPDATE = /* GraphQL */ `
+  mutation Update($input: UpdateOrderInput!) {
+    updateOrder(input: $input) { id status note version }
+  }
+`;
+
+describe('updateOrder: optimistic concurrency over the orders backend', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway();
+  });
+  afterAll(() => t.close());
+
+  it('applies with the current version, sends If-Match, returns version + 1', async () => {
+    t.resetBackendStats();
+    const { body } = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o00001', expectedVersion: 1, status: 'CANCELLED', note: 'changed my mind' } } });
+    expect(body).toEqual({ data: { updateOrder: { id: 'o00001', status: 'CANCELLED', note: 'changed my mind', version: 2 } } });
+    const patch = t.backends.orders.requests.find((r) => r.method === 'PATCH')!;
+    expect(patch.headers['if-match']).toBe('1');
+    expect(patch.headers['x-user-id']).toBe('u1');
+  });
+
+  it('a stale expectedVersion is CONFLICT with currentVersion', async () => {
+    const { body } = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o00001', expectedVersion: 1, note: 'late' } } });
+    expect(body).toEqual({
+      data: null,
+      errors: [
+        {
+          message: 'Order o00001 changed since version 1: reload it and try again',
+          locations: [{ line: 3, column: 5 }],
+          path: ['updateOrder'],
+          extensions: { code: 'CONFLICT', retryable: false, currentVersion: 2 },
+        },
+      ],
+    });
+  });
+
+  it('an unknown order is NOT_FOUND, another user\'s is FORBIDDEN', async () => {
+    const missing = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o99999', expectedVersion: 1, note: 'x' } } });
+    expect(missing.body.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', retryable: false });
+    const foreign = await t.gql(UPDATE, { as: 'u2', variables: { input: { id: 'o00001', expectedVersion: 2, note: 'x' } } });
+    expect(foreign.body.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', retryable: false });
+  });
+
+  it('the same idempotency key applies once', async () => {
+    const input = { id: 'o00051', expectedVersion: 1, status: 'PAID', idempotencyKey: 'key-1' };
+    const first = await t.gql(UPDATE, { as: 'u1', variables: { input } });
+    const again = await t.gql(UPDATE, { as: 'u1', variables: { input } });
+    expect(first.body).toEqual({ data: { updateOrder: { id: 'o00051', status: 'PAID', note: null, version: 2 } } });
+    expect(again.body).toEqual(first.body);
+    const patches = t.backends.orders.requests.filter((r) => r.method === 'PATCH' && r.path === '/orders/o00051');
+    expect(patches.map((p) => p.headers['idempotency-key'])).toEqual(['key-1', 'key-1']);
+  });
+
+  it('invalid input is BAD_USER_INPUT and never reaches the backend', async () => {
+    t.resetBackendStats();
+    const cases = [
+      { id: 'o00001', expectedVersion: 2 },
+      { id: 'o00001', expectedVersion: 2, note: 'x'.repeat(501) },
+      { id: 'o00001', expectedVersion: 0, note: 'x' },
+      { id: 'o00001', expectedVersion: 2, note: 'x', idempotencyKey: 'has spaces' },
+    ];
+    for (const input of cases) {
+      const { body } = await t.gql(UPDATE, { as: 'u1', variables: { input } });
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const badEnum = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o00001', expectedVersion: 2, status: 'LOST' } } });
+    expect(badEnum.status).toBe(400);
+    expect(t.backends.orders.stats().requests).toBe(0);
+  });
+
+  it('needs a signed-in viewer', async () => {
+    const { body } = await t.gql(UPDATE, { variables: { input: { id: 'o00001', expectedVersion: 2, note: 'x' } } });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', retryable: false });
+  });
+});
