@@ -95,11 +95,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const header = req.headers['x-request-id'];
     const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
     if (handleHealthRoute(req, res, health, requestId)) return;
-    yoga.handle(req, res, { requestId }).catch((error: unknown) => {
+    const fail = (error: unknown) => {
       logger.error({ err: error, requestId }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'x-request-id': requestId });
       res.end();
-    });
+    };
+    try {
+      // yoga answers some requests (e.g. 415) synchronously and returns no promise.
+      const pending: unknown = yoga.handle(req, res, { requestId });
+      if (pending instanceof Promise) pending.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
   };
 
   return {

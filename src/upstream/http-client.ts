@@ -75,32 +75,48 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const pool = new Pool(base.origin, {
     connections: options.connections ?? 32,
     keepAliveTimeout: 10_000,
-    // Each attempt is bounded by the caller's timeout; undici's own defaults are minutes.
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+    // A backstop only: the per-attempt timer below is what bounds an attempt.
+    headersTimeout: Math.max(timeoutMs * 2, 1000),
+    bodyTimeout: Math.max(timeoutMs * 2, 1000),
   });
 
   async function request(req: UpstreamRequest): Promise<UpstreamResponse> {
-    const attemptTimeout = req.timeoutMs ?? timeoutMs;
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
+    // undici's own headers/body timeouts tick at ~1 s resolution, too coarse for
+    // sub-second budgets: one native timer per attempt aborts the call on time, and
+    // the caller's signal (request deadline, client gone) aborts it too.
+    const attempt = new AbortController();
+    const timer = setTimeout(abortOnTimeout, req.timeoutMs ?? timeoutMs, attempt);
+    const outer = req.signal;
+    const onOuterAbort = () => attempt.abort(outer?.reason);
+    if (outer !== undefined) {
+      if (outer.aborted) attempt.abort(outer.reason);
+      else outer.addEventListener('abort', onOuterAbort, { once: true });
+    }
+    try {
+      return await send(req, headers, body, attempt.signal);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  async function send(
+    req: UpstreamRequest,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
     let response;
     try {
-      response = await pool.request({
-        method: req.method,
-        path: basePath + req.path,
-        headers,
-        body: body ?? null,
-        signal: req.signal ?? null,
-        headersTimeout: attemptTimeout,
-        bodyTimeout: attemptTimeout,
-      });
+      response = await pool.request({ method: req.method, path: basePath + req.path, headers, body: body ?? null, signal });
     } catch (error) {
-      throw classifyTransportError(service, error, req.signal);
+      throw classifyTransportError(service, error, signal);
     }
 
     const { statusCode } = response;
@@ -116,7 +132,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           message: `${service} sent a response larger than ${maxResponseBytes} bytes`,
         });
       }
-      throw classifyTransportError(service, error, req.signal);
+      throw classifyTransportError(service, error, signal);
     }
 
     const ok = statusCode >= 200 && statusCode < 300;
@@ -162,6 +178,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 // Private:
 
 class ResponseTooLargeError extends Error {}
+
+class AttemptTimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+function abortOnTimeout(controller: AbortController): void {
+  controller.abort(new AttemptTimeoutError('attempt timed out'));
+}
 
 async function readBody(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
