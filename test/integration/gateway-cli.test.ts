@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
+import { signDevToken } from '../../src/edge/sign-dev-token.js';
+
+const ROOT = new URL('../../', import.meta.url);
+
+/** Runs `src/main.ts` as `npm run gateway` does (tsx), with exactly this environment. */
+function runGateway(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return { child, stderr: () => stderr };
+}
+
+describe('npm run gateway', () => {
+  let backends: ReferenceBackends;
+  beforeAll(async () => {
+    backends = await startReferenceBackends();
+  });
+  afterAll(() => backends.close());
+
+  it('exits non-zero naming every missing or malformed variable', async () => {
+    const { child, stderr } = runGateway({ PORT: 'abc', CATALOG_URL: 'not a url', LOG_LEVEL: 'loud' });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    for (const name of ['PORT', 'USERS_URL', 'CATALOG_URL', 'ORDERS_URL', 'RECOMMENDATIONS_URL', 'LOG_LEVEL']) {
+      expect(stderr()).toContain(`${name}:`);
+    }
+  });
+
+  it('in production, refuses to start without JWT_SECRET and SYNC_TOKEN_SECRET', async () => {
+    const { child, stderr } = runGateway({
+      NODE_ENV: 'production',
+      USERS_URL: backends.urls.users,
+      CATALOG_URL: backends.urls.catalog,
+      ORDERS_URL: backends.urls.orders,
+      RECOMMENDATIONS_URL: backends.urls.recommendations,
+    });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    expect(stderr()).toContain('JWT_SECRET: required when NODE_ENV=production');
+    expect(stderr()).toContain('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
+  });
+
+  it('with the four backend URLs, serves the schema against backends it did not start, and drains on SIGTERM', async () => {
+    const secret = 'cli-test-secret-0123456789abcdef';
+    const { child } = runGateway({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: secret,
+      SYNC_TOKEN_SECRET: 'cli-test-sync-secret-0123456789',
+      USERS_URL: backends.urls.users,
+      CATALOG_URL: backends.urls.catalog,
+      ORDERS_URL: backends.urls.orders,
+      RECOMMENDATIONS_URL: backends.urls.recommendations,
+    });
+    let url = '';
+    for await (const line of createInterface({ input: child.stdout })) {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'gateway listening') {
+        url = entry.url!;
+        break;
+      }
+    }
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken('u5', secret)}` },
+      body: JSON.stringify({ query: '{ viewer { id } product(id: "p5") { id } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { viewer: { id: 'u5' }, product: { id: 'p5' } } });
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(0);
+  });
+});
