@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/service-registry.js';
-import type { ServiceSettings } from './upstream/service-client.js';
+import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
 
 /** The gateway's whole configuration, validated. */
 export interface GatewayConfig {
@@ -19,7 +19,8 @@ export interface GatewayConfig {
   /** Redis for the shared L2 cache, persisted queries and rate limits; null = in-memory only. */
   redisUrl: string | null;
   services: Record<ServiceName, ServiceSettings>;
-  breakerHalfOpenAfterMs: number;
+  /** Budget of one GraphQL request: every backend call and retry of it ends by then. */
+  requestDeadlineMs: number;
   clientRateLimit: { max: number; windowSeconds: number };
   /** Lifetime of a delta-sync token. */
   syncTokenTtlSeconds: number;
@@ -43,12 +44,23 @@ export const DEV_SYNC_TOKEN_SECRET = 'dev-only-sync-token-secret-change-me-0123'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const rangeMessage = (min: number, max: number) => ({ error: `expected an integer from ${min} to ${max}` });
+
+/** An integer in an environment variable: plain decimal digits only (no " ", "0x10", "1e3"). */
 const integer = (min: number, max: number) =>
-  z.coerce
-    .number({ error: `expected an integer from ${min} to ${max}` })
-    .int({ error: `expected an integer from ${min} to ${max}` })
-    .min(min, { error: `expected an integer from ${min} to ${max}` })
-    .max(max, { error: `expected an integer from ${min} to ${max}` });
+  z
+    .string()
+    .regex(/^\d{1,15}$/, rangeMessage(min, max))
+    .transform(Number)
+    .pipe(z.number().min(min, rangeMessage(min, max)).max(max, rangeMessage(min, max)));
+
+/** An integer in the GATEWAY_CONFIG JSON file: a JSON number, never a string or boolean coerced into one. */
+const jsonInteger = (min: number, max: number) =>
+  z
+    .number(rangeMessage(min, max))
+    .int(rangeMessage(min, max))
+    .min(min, rangeMessage(min, max))
+    .max(max, rangeMessage(min, max));
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4001' });
 
@@ -65,6 +77,7 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: integer(1, 120_000).default(1000),
   UPSTREAM_MAX_RETRIES: integer(0, 10).default(2),
   BREAKER_HALF_OPEN_AFTER_MS: integer(1, 3_600_000).default(30_000),
+  REQUEST_DEADLINE_MS: integer(1, 300_000).default(5_000),
   CLIENT_RATE_LIMIT: z
     .string()
     .regex(/^[1-9]\d*\/[1-9]\d*$/, { error: 'expected <max>/<seconds>, e.g. 600/60' })
@@ -75,13 +88,44 @@ const envSchema = z.object({
   SYNC_TOKEN_TTL_SECONDS: integer(60, 366 * 24 * 3600).default(30 * 24 * 3600),
 });
 
+const rate = z.number({ error: 'expected a number from 0 to 1' }).gt(0, { error: 'expected a number above 0 and at most 1' }).max(1, {
+  error: 'expected a number above 0 and at most 1',
+});
+
+const breakerSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('consecutive'), threshold: jsonInteger(1, 1000) }).strict(),
+    z
+      .object({ kind: z.literal('count'), failureRate: rate, windowSize: jsonInteger(1, 10_000), minimumCalls: jsonInteger(1, 10_000).optional() })
+      .strict()
+      .refine((b) => b.minimumCalls === undefined || b.minimumCalls <= b.windowSize, {
+        error: 'minimumCalls must not exceed windowSize',
+      }),
+    z
+      .object({ kind: z.literal('sampling'), failureRate: rate, windowMs: jsonInteger(100, 3_600_000), minimumRps: z.number().min(0).optional() })
+      .strict(),
+  ],
+  { error: 'expected kind "consecutive" (threshold), "count" (failureRate, windowSize, minimumCalls) or "sampling" (failureRate, windowMs, minimumRps)' },
+);
+
 const serviceOverrideSchema = z
   .object({
     url: httpUrl.optional(),
-    timeoutMs: integer(1, 120_000).optional(),
-    maxRetries: integer(0, 10).optional(),
-    maxBatchSize: integer(1, 1000).optional(),
-    connections: integer(1, 1024).optional(),
+    timeoutMs: jsonInteger(1, 120_000).optional(),
+    maxRetries: jsonInteger(0, 10).optional(),
+    backoff: z
+      .object({ initialDelayMs: jsonInteger(0, 60_000).optional(), maxDelayMs: jsonInteger(0, 600_000).optional() })
+      .strict()
+      .optional(),
+    breaker: breakerSchema.optional(),
+    halfOpenAfterMs: jsonInteger(1, 3_600_000).optional(),
+    bulkhead: z
+      .object({ maxConcurrent: jsonInteger(1, 100_000).optional(), maxQueue: jsonInteger(0, 1_000_000).optional() })
+      .strict()
+      .optional(),
+    maxBatchSize: jsonInteger(1, 1000).optional(),
+    connections: jsonInteger(1, 1024).optional(),
   })
   .strict();
 
@@ -93,6 +137,10 @@ const gatewayFileSchema = z
       .optional(),
   })
   .strict();
+
+/** Used when neither the registry nor GATEWAY_CONFIG says otherwise. */
+const DEFAULT_BREAKER: BreakerSettings = { kind: 'consecutive', threshold: 5 };
+const DEFAULT_BACKOFF = { initialDelayMs: 50, maxDelayMs: 500 };
 
 type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
 
@@ -106,52 +154,58 @@ export interface LoadConfigOptions {
  * and the optional GATEWAY_CONFIG file. Throws a ConfigError listing every problem.
  */
 export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): GatewayConfig {
-  // An empty variable means "unset": `FOO= npm run gateway` must not become 0 or "".
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // An empty or blank variable means "unset": `FOO= npm run gateway` must not become 0 or "".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const problems: string[] = [];
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0] ?? '(root)');
-        const value = present[key];
-        const shown = value === undefined ? 'it is not set' : /SECRET/.test(key) ? 'got a value' : `got ${JSON.stringify(value)}`;
-        const message = value === undefined && issue.code === 'invalid_type' ? 'required' : issue.message;
-        return `${key}: ${message} (${shown})`;
-      }),
-    );
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '(root)');
+      const value = present[key];
+      const message = value === undefined && issue.code === 'invalid_type' ? 'required' : issue.message;
+      problems.push(`${key}: ${message} (${describeValue(key, value)})`);
+    }
   }
-  const vars = parsed.data as z.infer<typeof envSchema> & Record<string, string>;
-  const production = vars.NODE_ENV === 'production';
-  const problems: string[] = [];
-  if (production && vars.JWT_SECRET === undefined) problems.push('JWT_SECRET: required when NODE_ENV=production');
-  if (production && vars.SYNC_TOKEN_SECRET === undefined) {
-    problems.push('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
+  // Checked on the raw variables so that every problem is reported in one go.
+  if (present.NODE_ENV === 'production') {
+    if (present.JWT_SECRET === undefined) problems.push('JWT_SECRET: required when NODE_ENV=production');
+    if (present.SYNC_TOKEN_SECRET === undefined) problems.push('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
   }
-
   let overrides: Partial<Record<ServiceName, ServiceOverride>> = {};
-  if (vars.GATEWAY_CONFIG !== undefined) {
+  if (present.GATEWAY_CONFIG !== undefined) {
     try {
-      overrides = readGatewayFile(vars.GATEWAY_CONFIG, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
+      overrides = readGatewayFile(present.GATEWAY_CONFIG, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.problems);
       else throw error;
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const vars = parsed.data as z.infer<typeof envSchema> & Record<string, string>;
+  const production = vars.NODE_ENV === 'production';
 
   const [max, windowSeconds] = vars.CLIENT_RATE_LIMIT.split('/').map(Number) as [number, number];
   const services = {} as Record<ServiceName, ServiceSettings>;
   for (const name of SERVICE_NAMES) {
     const override = overrides[name] ?? {};
     const defaults = SERVICE_REGISTRY[name].defaults;
+    const breaker = override.breaker ?? DEFAULT_BREAKER;
+    const backoff = { ...DEFAULT_BACKOFF, ...override.backoff };
+    if (backoff.initialDelayMs > backoff.maxDelayMs) {
+      problems.push(`GATEWAY_CONFIG at services.${name}.backoff: initialDelayMs must not exceed maxDelayMs`);
+    }
     services[name] = {
       url: override.url ?? String(vars[SERVICE_REGISTRY[name].urlEnv]),
       timeoutMs: override.timeoutMs ?? vars.UPSTREAM_TIMEOUT_MS,
-      maxRetries: override.maxRetries ?? vars.UPSTREAM_MAX_RETRIES,
       maxBatchSize: override.maxBatchSize ?? defaults.maxBatchSize,
       connections: override.connections ?? defaults.connections,
+      retry: { maxRetries: override.maxRetries ?? vars.UPSTREAM_MAX_RETRIES, ...backoff },
+      breaker: withBreakerDefaults(breaker),
+      halfOpenAfterMs: override.halfOpenAfterMs ?? vars.BREAKER_HALF_OPEN_AFTER_MS,
+      bulkhead: { ...defaults.bulkhead, ...override.bulkhead },
     };
   }
+  if (problems.length > 0) throw new ConfigError(problems);
 
   return {
     port: vars.PORT,
@@ -164,13 +218,31 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     usingDevSecrets: vars.JWT_SECRET === undefined || vars.SYNC_TOKEN_SECRET === undefined,
     redisUrl: vars.REDIS_URL ?? null,
     services,
-    breakerHalfOpenAfterMs: vars.BREAKER_HALF_OPEN_AFTER_MS,
+    requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
     clientRateLimit: { max, windowSeconds },
     syncTokenTtlSeconds: vars.SYNC_TOKEN_TTL_SECONDS,
   };
 }
 
 // Private:
+
+function withBreakerDefaults(breaker: z.infer<typeof breakerSchema>): BreakerSettings {
+  switch (breaker.kind) {
+    case 'consecutive':
+      return breaker;
+    case 'count':
+      return { ...breaker, minimumCalls: breaker.minimumCalls ?? breaker.windowSize };
+    case 'sampling':
+      return { ...breaker, minimumRps: breaker.minimumRps ?? 1 };
+  }
+}
+
+/** What an error message may show of a value: never secrets, never URL credentials. */
+function describeValue(key: string, value: string | undefined): string {
+  if (value === undefined) return 'it is not set';
+  if (/SECRET|PASSWORD|TOKEN/.test(key)) return 'got a value';
+  return `got ${JSON.stringify(value.replace(/\/\/[^/@\s]*@/, '//***@'))}`;
+}
 
 function readGatewayFile(
   path: string,

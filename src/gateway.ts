@@ -10,7 +10,9 @@ import { upstreamErrorToGraphQL } from './errors/upstream-error-to-graphql.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
 import { handleHealthRoute } from './observability/health-routes.js';
 import { resolveRequestId } from './observability/request-id.js';
+import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
+import { useRetryAfterHeader } from './plugins/use-retry-after-header.js';
 import { createServiceSet, type ServiceSet } from './services/create-service-set.js';
 import { createSyncTokenCodec } from './sync/sync-token-codec.js';
 import { isUpstreamError } from './upstream/upstream-error.js';
@@ -39,10 +41,11 @@ export interface Gateway {
 /** Builds the gateway from a validated config. */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
-  const services = createServiceSet(config.services);
+  const services = createServiceSet(config.services, { logger });
   const authenticate = createAuthenticator({ secret: config.jwtSecret });
   const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
   const requestIds = useRequestId();
+  const deadlines = useRequestDeadline(config.requestDeadlineMs);
   let shuttingDown = false;
   let server: Server | null = null;
 
@@ -65,14 +68,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         return yogaMaskError(error, message, isDev && !config.production);
       },
     },
-    plugins: [requestIds],
+    plugins: [requestIds, deadlines, useRetryAfterHeader()],
     context: async ({ request }) => {
       const requestId = requestIds.requestIdOf(request);
       const auth = await authenticate(request.headers.get('authorization'));
+      const deadline = deadlines.start(request);
       const call = {
         requestId,
         viewerId: auth.status === 'authenticated' ? auth.viewerId : null,
-        signal: request.signal,
+        signal: deadline.signal,
+        deadlineAt: deadline.deadlineAt,
       };
       return {
         requestId,
@@ -88,7 +93,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
   const health = {
     ready: () => !shuttingDown,
-    details: () => ({ services: Object.keys(config.services) }),
+    details: () => ({
+      services: Object.fromEntries(
+        Object.values(services.clients).map((client) => [
+          client.name,
+          { breaker: client.policy.breakerState(), retryAfterSeconds: client.policy.secondsUntilHalfOpen() },
+        ]),
+      ),
+    }),
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {

@@ -25,12 +25,13 @@ export function createAuthenticator(options: AuthenticatorOptions): (authorizati
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (match === null) return { status: 'invalid', reason: 'malformed' };
     try {
-      const { payload } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
       if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) return { status: 'invalid', reason: 'no_subject' };
       return { status: 'authenticated', viewerId: payload.sub };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return { status: 'invalid', reason: 'expired' };
       if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { status: 'invalid', reason: 'bad_signature' };
+      // A token without `exp` would never expire: refused like any malformed token.
       return { status: 'invalid', reason: 'malformed' };
     }
   };

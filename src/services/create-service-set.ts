@@ -1,6 +1,9 @@
 import type { CallContext } from '../upstream/call-context.js';
 import { createHttpClient } from '../upstream/http-client.js';
-import { createServiceClient, type ServiceClient, type ServiceSettings } from '../upstream/service-client.js';
+import type { Logger } from '../observability/create-logger.js';
+import { createServicePolicy } from '../upstream/create-service-policy.js';
+import { createServiceClient, type ServiceClient } from '../upstream/service-client.js';
+import type { ServiceSettings } from '../upstream/service-settings.js';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type Loaders, type ServiceName, type Services } from './service-registry.js';
 
 /** The backends of one gateway instance: built once, shared by every request. */
@@ -12,7 +15,11 @@ export interface ServiceSet {
   close(): Promise<void>;
 }
 
-export function createServiceSet(settings: Record<ServiceName, ServiceSettings>): ServiceSet {
+export interface ServiceSetDeps {
+  logger: Logger;
+}
+
+export function createServiceSet(settings: Record<ServiceName, ServiceSettings>, deps: ServiceSetDeps): ServiceSet {
   const clients = {} as Record<ServiceName, ServiceClient>;
   const services = {} as Record<ServiceName, unknown>;
   for (const name of SERVICE_NAMES) {
@@ -23,7 +30,8 @@ export function createServiceSet(settings: Record<ServiceName, ServiceSettings>)
       timeoutMs: serviceSettings.timeoutMs,
       connections: serviceSettings.connections,
     });
-    const client = createServiceClient(name, serviceSettings, http);
+    const policy = createServicePolicy(name, serviceSettings, { logger: deps.logger.child({ service: name }) });
+    const client = createServiceClient(name, serviceSettings, http, policy);
     clients[name] = client;
     services[name] = SERVICE_REGISTRY[name].createService(client);
   }

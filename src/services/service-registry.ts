@@ -1,5 +1,6 @@
 import type { CallContext } from '../upstream/call-context.js';
-import type { ServiceClient, ServiceSettings } from '../upstream/service-client.js';
+import type { ServiceClient } from '../upstream/service-client.js';
+import type { ServiceSettings } from '../upstream/service-settings.js';
 import { createCatalogLoaders, createCatalogService } from './catalog-service.js';
 import { createOrdersLoaders, createOrdersService } from './orders-service.js';
 import { createRecommendationsService, type RecommendationsLoaders } from './recommendations-service.js';
@@ -10,7 +11,7 @@ export interface ServiceDefinition<S, L> {
   /** Environment variable holding the backend's base URL (CONTRACT.md §2). */
   urlEnv: string;
   /** Settings this backend gets unless GATEWAY_CONFIG overrides them. */
-  defaults: Pick<ServiceSettings, 'maxBatchSize' | 'connections'>;
+  defaults: Pick<ServiceSettings, 'maxBatchSize' | 'connections' | 'bulkhead'>;
   /** The domain client, built once at start-up. */
   createService(client: ServiceClient): S;
   /** Its per-request DataLoaders, merged into `ctx.loaders`. */
@@ -28,25 +29,25 @@ function defineService<S, L>(definition: ServiceDefinition<S, L>): ServiceDefini
 export const SERVICE_REGISTRY = {
   users: defineService({
     urlEnv: 'USERS_URL',
-    defaults: { maxBatchSize: 100, connections: 32 },
+    defaults: { maxBatchSize: 100, connections: 32, bulkhead: { maxConcurrent: 64, maxQueue: 256 } },
     createService: createUsersService,
     createLoaders: createUsersLoaders,
   }),
   catalog: defineService({
     urlEnv: 'CATALOG_URL',
-    defaults: { maxBatchSize: 200, connections: 32 },
+    defaults: { maxBatchSize: 200, connections: 32, bulkhead: { maxConcurrent: 64, maxQueue: 256 } },
     createService: createCatalogService,
     createLoaders: createCatalogLoaders,
   }),
   orders: defineService({
     urlEnv: 'ORDERS_URL',
-    defaults: { maxBatchSize: 100, connections: 32 },
+    defaults: { maxBatchSize: 100, connections: 32, bulkhead: { maxConcurrent: 64, maxQueue: 256 } },
     createService: createOrdersService,
     createLoaders: createOrdersLoaders,
   }),
   recommendations: defineService({
     urlEnv: 'RECOMMENDATIONS_URL',
-    defaults: { maxBatchSize: 1, connections: 16 },
+    defaults: { maxBatchSize: 1, connections: 16, bulkhead: { maxConcurrent: 32, maxQueue: 64 } },
     createService: createRecommendationsService,
     createLoaders: (): RecommendationsLoaders => ({}),
   }),

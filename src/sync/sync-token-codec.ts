@@ -42,6 +42,7 @@ export function createSyncTokenCodec(options: SyncTokenCodecOptions): SyncTokenC
 
   return {
     encode(userId, seq) {
+      if (!Number.isSafeInteger(seq) || seq < 0) throw new TypeError(`sync token seq must be a non-negative integer, got ${seq}`);
       const payload: SyncTokenPayload = { v: 1, userId, seq, phase: 'feed', exp: Math.floor(now() / 1000) + ttlSeconds };
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
       return `${body}.${sign(body).toString('base64url')}`;
@@ -51,6 +52,9 @@ export function createSyncTokenCodec(options: SyncTokenCodecOptions): SyncTokenC
       const parts = token.split('.');
       if (parts.length !== 2 || token.length > 1024) return { status: 'invalid', reason: 'not a sync token' };
       const [body, signature] = parts as [string, string];
+      // Canonical base64url only: Node's decoder ignores stray characters, which would
+      // make several strings valid for one token.
+      if (!SIGNATURE.test(signature) || !BODY.test(body)) return { status: 'invalid', reason: 'not a sync token' };
       const expected = sign(body);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -71,6 +75,10 @@ export function createSyncTokenCodec(options: SyncTokenCodecOptions): SyncTokenC
 }
 
 // Private:
+
+/** 32 bytes of HMAC-SHA256 in unpadded base64url: 43 characters, the last one of 16. */
+const SIGNATURE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const BODY = /^[A-Za-z0-9_-]+$/;
 
 function isPayload(value: unknown): value is SyncTokenPayload {
   if (typeof value !== 'object' || value === null) return false;

@@ -8,6 +8,8 @@ export interface CallContext {
   readonly viewerId: string | null;
   /** Aborts every call of the request (client gone, request deadline passed). */
   readonly signal?: AbortSignal;
+  /** `Date.now()` value by which every call of the request must be over. */
+  readonly deadlineAt?: number;
 }
 
 /** The headers the backend contract asks for on every call. */

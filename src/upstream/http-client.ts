@@ -100,6 +100,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     try {
       return await send(req, headers, body, attempt.signal);
+    } catch (error) {
+      if (outer?.aborted === true && (error as UpstreamError).kind === 'timeout') {
+        throw (error as UpstreamError).with({ cancelled: true, message: `${service} call cancelled: the request is over` });
+      }
+      throw error;
     } finally {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onOuterAbort);

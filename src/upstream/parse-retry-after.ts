@@ -1,3 +1,5 @@
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
  * Reads an HTTP `Retry-After` header (delta-seconds or an HTTP date) as whole
  * seconds from `now`, or undefined when absent or unreadable. Capped so that a
@@ -15,6 +17,9 @@ export function parseRetryAfter(
   if (/^\d+$/.test(trimmed)) {
     seconds = Number(trimmed);
   } else {
+    // Only the IMF-fixdate of RFC 9110 (`Sun, 06 Nov 1994 08:49:37 GMT`): V8's
+    // Date.parse would also read "1.5" or "-5" as dates.
+    if (!IMF_FIXDATE.test(trimmed)) return undefined;
     const date = Date.parse(trimmed);
     if (Number.isNaN(date)) return undefined;
     seconds = Math.ceil((date - now) / 1000);

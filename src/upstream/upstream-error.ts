@@ -26,6 +26,11 @@ export interface UpstreamErrorOptions {
   retryAfter?: number;
   /** The backend's parsed JSON error body, for `status` errors (e.g. 409 `{ currentVersion }`). */
   body?: unknown;
+  /**
+   * The caller gave up (request deadline passed, client went away): not the
+   * backend's fault, so neither retried nor counted by the breaker.
+   */
+  cancelled?: boolean;
   cause?: unknown;
 }
 
@@ -38,6 +43,7 @@ export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly retryAfter: number | undefined;
   readonly body: unknown;
+  readonly cancelled: boolean;
 
   constructor(options: UpstreamErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -47,6 +53,22 @@ export class UpstreamError extends Error {
     this.status = options.status;
     this.retryAfter = options.retryAfter;
     this.body = options.body;
+    this.cancelled = options.cancelled ?? false;
+  }
+
+  /** A copy with other fields, e.g. a retryAfter the breaker knows better. */
+  with(changes: Partial<UpstreamErrorOptions>): UpstreamError {
+    return new UpstreamError({
+      kind: this.kind,
+      service: this.service,
+      message: this.message,
+      status: this.status,
+      retryAfter: this.retryAfter,
+      body: this.body,
+      cancelled: this.cancelled,
+      cause: this.cause,
+      ...changes,
+    });
   }
 }
 

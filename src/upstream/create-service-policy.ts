@@ -1,0 +1,212 @@
+import {
+  BulkheadPolicy,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  CountBreaker,
+  ExponentialBackoff,
+  type IBreaker,
+  type IPolicy,
+  type RetryPolicy,
+  SamplingBreaker,
+  bulkhead,
+  circuitBreaker,
+  fullJitterGenerator,
+  handleWhen,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  isTaskCancelledError,
+  retry,
+  wrap,
+} from 'cockatiel';
+import type { Logger } from '../observability/create-logger.js';
+import { isBreakerFailure, isRetryableFailure } from './failure-classification.js';
+import { RetryAfterBackoff } from './retry-after-backoff.js';
+import type { BreakerSettings, ServiceSettings } from './service-settings.js';
+import { isUpstreamError, UpstreamError } from './upstream-error.js';
+
+export type BreakerStateName = 'closed' | 'open' | 'half_open' | 'isolated';
+
+export interface PolicyCall {
+  /** The request's abort signal (deadline, client gone). */
+  signal?: AbortSignal;
+  /** `Date.now()` value by which the request must be answered. */
+  deadlineAt?: number;
+  /** Safe to send twice: GETs, and writes that carry an idempotency key. */
+  idempotent: boolean;
+}
+
+/**
+ * The resilience policy of one backend, built once at start-up:
+ * bulkhead → retry → circuit breaker → attempt (whose timeout lives in the HTTP
+ * client, inside the breaker, so a hanging half-open trial still ends on time).
+ */
+export interface ServicePolicy {
+  readonly service: string;
+  /**
+   * Runs one logical call. Rejects with an `UpstreamError` only: `circuit_open`
+   * and `bulkhead_full` when the policy refused to call, else the last attempt's failure.
+   */
+  execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T>;
+  breakerState(): BreakerStateName;
+  /** Whole seconds until an open breaker lets a trial call through; null when not open. */
+  secondsUntilHalfOpen(): number | null;
+  /** cockatiel's policies, for observers (metrics, logs) to subscribe to their events. */
+  readonly breaker: CircuitBreakerPolicy;
+  readonly retry: RetryPolicy;
+  readonly bulkhead: BulkheadPolicy;
+}
+
+export interface ServicePolicyDeps {
+  logger: Logger;
+}
+
+/** Builds the cockatiel policies of one backend from its settings. */
+export function createServicePolicy(service: string, settings: ServiceSettings, deps: ServicePolicyDeps): ServicePolicy {
+  const { logger } = deps;
+  const deadlines = new WeakMap<AbortSignal, number>();
+  // Failures whose Retry-After is past the request's deadline: waiting is pointless.
+  const beyondBudget = new WeakSet<object>();
+
+  const breaker = circuitBreaker(handleWhen(isBreakerFailure), {
+    halfOpenAfter: settings.halfOpenAfterMs,
+    breaker: createBreaker(settings.breaker),
+  });
+  const retryPolicy = retry(
+    handleWhen((error) => isRetryableFailure(error) && !beyondBudget.has(error)),
+    {
+      maxAttempts: settings.retry.maxRetries,
+      backoff: new RetryAfterBackoff(
+        new ExponentialBackoff({
+          generator: fullJitterGenerator,
+          initialDelay: settings.retry.initialDelayMs,
+          maxDelay: settings.retry.maxDelayMs,
+        }),
+        (signal) => {
+          const deadlineAt = deadlines.get(signal);
+          return deadlineAt === undefined ? undefined : deadlineAt - Date.now();
+        },
+      ),
+    },
+  );
+  const bulkheadPolicy = bulkhead(settings.bulkhead.maxConcurrent, settings.bulkhead.maxQueue);
+  const withRetry: IPolicy = wrap(bulkheadPolicy, retryPolicy, breaker);
+  const withoutRetry: IPolicy = wrap(bulkheadPolicy, breaker);
+
+  // cockatiel has no API for the time until half-open: remember when it opened.
+  let openedAt = 0;
+  breaker.onBreak(() => {
+    openedAt = Date.now();
+  });
+  breaker.onStateChange((state) => {
+    logger.warn({ service, state: stateName(state) }, `circuit breaker ${stateName(state)}`);
+  });
+  retryPolicy.onRetry((event) => {
+    const error = 'error' in event ? event.error : undefined;
+    logger.warn(
+      { service, attempt: event.attempt, delayMs: Math.round(event.delay), reason: isUpstreamError(error) ? error.kind : 'unknown' },
+      'retrying upstream call',
+    );
+  });
+
+  function secondsUntilHalfOpen(): number | null {
+    if (breaker.state !== CircuitState.Open) return null;
+    return Math.max(1, Math.ceil((openedAt + settings.halfOpenAfterMs - Date.now()) / 1000));
+  }
+
+  function toUpstreamError(error: unknown): unknown {
+    if (isUpstreamError(error)) {
+      const untilHalfOpen = secondsUntilHalfOpen();
+      return untilHalfOpen !== null && !error.cancelled ? error.with({ retryAfter: Math.max(error.retryAfter ?? 0, untilHalfOpen) }) : error;
+    }
+    if (isBrokenCircuitError(error)) {
+      return new UpstreamError({
+        kind: 'circuit_open',
+        service,
+        retryAfter: secondsUntilHalfOpen() ?? Math.ceil(settings.halfOpenAfterMs / 1000),
+        message: `${service} circuit is open`,
+      });
+    }
+    if (isBulkheadRejectedError(error)) {
+      return new UpstreamError({ kind: 'bulkhead_full', service, retryAfter: 1, message: `${service} has too many calls in flight` });
+    }
+    if (isTaskCancelledError(error)) {
+      return new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
+    }
+    return error;
+  }
+
+  return {
+    service,
+    breaker,
+    retry: retryPolicy,
+    bulkhead: bulkheadPolicy,
+    breakerState: () => stateName(breaker.state),
+    secondsUntilHalfOpen,
+
+    async execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T> {
+      // Half-open lets one trial through and cockatiel makes every other caller
+      // wait for it; a phone is better served by an immediate answer.
+      if (breaker.state === CircuitState.HalfOpen) {
+        throw new UpstreamError({
+          kind: 'circuit_open',
+          service,
+          retryAfter: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
+          message: `${service} circuit is half-open: a trial call is in flight`,
+        });
+      }
+      const { signal, deadlineAt } = call;
+      if (signal !== undefined && deadlineAt !== undefined) deadlines.set(signal, deadlineAt);
+      const guarded = async () => {
+        try {
+          return await attempt();
+        } catch (error) {
+          if (
+            isUpstreamError(error) &&
+            error.retryAfter !== undefined &&
+            deadlineAt !== undefined &&
+            Date.now() + error.retryAfter * 1000 > deadlineAt
+          ) {
+            beyondBudget.add(error);
+          }
+          throw error;
+        }
+      };
+      try {
+        return (await (call.idempotent ? withRetry : withoutRetry).execute(guarded, signal)) as T;
+      } catch (error) {
+        throw toUpstreamError(error);
+      }
+    },
+  };
+}
+
+// Private:
+
+function createBreaker(settings: BreakerSettings): IBreaker {
+  switch (settings.kind) {
+    case 'consecutive':
+      return new ConsecutiveBreaker(settings.threshold);
+    case 'count':
+      return new CountBreaker({
+        threshold: settings.failureRate,
+        size: settings.windowSize,
+        minimumNumberOfCalls: settings.minimumCalls,
+      });
+    case 'sampling':
+      return new SamplingBreaker({ threshold: settings.failureRate, duration: settings.windowMs, minimumRps: settings.minimumRps });
+  }
+}
+
+function stateName(state: CircuitState): BreakerStateName {
+  switch (state) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half_open';
+    case CircuitState.Isolated:
+      return 'isolated';
+  }
+}

@@ -1,0 +1,37 @@
+/** The time budget of one GraphQL request, shared by all its backend calls. */
+export interface RequestDeadline {
+  /** Aborts when the budget is spent or the client went away. */
+  readonly signal: AbortSignal;
+  /** `Date.now()` value at which the budget is spent. */
+  readonly deadlineAt: number;
+  /** Clears the timer once the request is answered. */
+  dispose(): void;
+}
+
+class DeadlineExceededError extends Error {
+  override name = 'TimeoutError';
+}
+
+/**
+ * One timer per request (not per call): every retry and backoff of every backend
+ * call of the request stops when it fires, so retries never outlive the client.
+ */
+export function createRequestDeadline(budgetMs: number, parent?: AbortSignal): RequestDeadline {
+  const controller = new AbortController();
+  const deadlineAt = Date.now() + budgetMs;
+  const timer = setTimeout(() => controller.abort(new DeadlineExceededError(`request deadline of ${budgetMs} ms passed`)), budgetMs);
+  timer.unref();
+  const onParentAbort = () => controller.abort(parent?.reason);
+  if (parent !== undefined) {
+    if (parent.aborted) controller.abort(parent.reason);
+    else parent.addEventListener('abort', onParentAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    deadlineAt,
+    dispose() {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
+}

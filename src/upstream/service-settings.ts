@@ -1,0 +1,54 @@
+/** How a service's circuit breaker decides to open. */
+export type BreakerSettings =
+  | {
+      /** Opens after `threshold` failures in a row. */
+      kind: 'consecutive';
+      threshold: number;
+    }
+  | {
+      /** Opens when `failureRate` of the last `windowSize` calls failed, once `minimumCalls` were made. */
+      kind: 'count';
+      failureRate: number;
+      windowSize: number;
+      minimumCalls: number;
+    }
+  | {
+      /** Opens when `failureRate` of the calls of the last `windowMs` failed, at ≥ `minimumRps` calls per second. */
+      kind: 'sampling';
+      failureRate: number;
+      windowMs: number;
+      minimumRps: number;
+    };
+
+export interface RetrySettings {
+  /** Retries after the first attempt. @default UPSTREAM_MAX_RETRIES (2) */
+  maxRetries: number;
+  /** First backoff ceiling; each retry doubles it (full jitter: a random delay below the ceiling). @default 50 */
+  initialDelayMs: number;
+  /** Largest backoff ceiling. @default 500 */
+  maxDelayMs: number;
+}
+
+export interface BulkheadSettings {
+  /** Calls in flight at once to this backend. @default 64 */
+  maxConcurrent: number;
+  /** Calls waiting for a slot; beyond that, SERVICE_UNAVAILABLE at once. @default 256 */
+  maxQueue: number;
+}
+
+/** Everything the gateway knows about calling one backend. */
+export interface ServiceSettings {
+  /** Backend base URL. */
+  url: string;
+  /** Per-attempt timeout in milliseconds. @default UPSTREAM_TIMEOUT_MS (1000) */
+  timeoutMs: number;
+  /** Most ids sent in one batch call; DataLoader splits larger batches. */
+  maxBatchSize: number;
+  /** Keep-alive sockets to the backend. */
+  connections: number;
+  retry: RetrySettings;
+  breaker: BreakerSettings;
+  /** How long an open breaker rejects calls before letting a trial through. @default BREAKER_HALF_OPEN_AFTER_MS (30000) */
+  halfOpenAfterMs: number;
+  bulkhead: BulkheadSettings;
+}

@@ -1,0 +1,469 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, loadConfig, type GatewayConfig } from '../../src/config.js';
+
+const URLS = {
+  USERS_URL: 'http://127.0.0.1:4001',
+  CATALOG_URL: 'http://127.0.0.1:4002',
+  ORDERS_URL: 'http://127.0.0.1:4003',
+  RECOMMENDATIONS_URL: 'https://recs.internal:8443/v1',
+} as const;
+
+const JWT = 'jwt-secret-0123456789-abcdef-XYZ';
+const SYNC = 'sync-secret-0123456789-abcdef-XYZ';
+
+/** Runs loadConfig and returns the ConfigError it throws; fails the test if it does not throw one. */
+function problemsOf(env: Record<string, string | undefined>, readFile?: (path: string) => string): ConfigError {
+  try {
+    loadConfig(env, readFile === undefined ? {} : { readFile });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+function withFile(content: string | object, extra: Record<string, string> = {}): GatewayConfig {
+  const text = typeof content === 'string' ? content : JSON.stringify(content);
+  return loadConfig({ ...URLS, GATEWAY_CONFIG: '/etc/gateway.json', ...extra }, { readFile: () => text });
+}
+
+function fileProblems(content: string | object, path = '/etc/gateway.json'): ConfigError {
+  const text = typeof content === 'string' ? content : JSON.stringify(content);
+  return problemsOf({ ...URLS, GATEWAY_CONFIG: path }, () => text);
+}
+
+describe('loadConfig: defaults', () => {
+  it('applies every documented default when only the backend URLs are set', () => {
+    const config = loadConfig({ ...URLS });
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.nodeEnv).toBe('development');
+    expect(config.production).toBe(false);
+    expect(config.logLevel).toBe('info');
+    expect(config.redisUrl).toBeNull();
+    expect(config.requestDeadlineMs).toBe(5_000);
+    expect(Object.values(config.services).map((service) => service.halfOpenAfterMs)).toEqual([30_000, 30_000, 30_000, 30_000]);
+    expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
+    expect(config.syncTokenTtlSeconds).toBe(30 * 24 * 3600);
+    expect(config.jwtSecret).toBe(DEV_JWT_SECRET);
+    expect(config.syncTokenSecret).toBe(DEV_SYNC_TOKEN_SECRET);
+    expect(config.usingDevSecrets).toBe(true);
+  });
+
+  it('gives every service the global timeout/retries and its registry defaults', () => {
+    const { services } = loadConfig({ ...URLS });
+    const common = {
+      timeoutMs: 1000,
+      retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 500 },
+      breaker: { kind: 'consecutive', threshold: 5 },
+      halfOpenAfterMs: 30_000,
+    };
+    const bulkhead = { maxConcurrent: 64, maxQueue: 256 };
+    expect(services).toEqual({
+      users: { ...common, url: URLS.USERS_URL, maxBatchSize: 100, connections: 32, bulkhead },
+      catalog: { ...common, url: URLS.CATALOG_URL, maxBatchSize: 200, connections: 32, bulkhead },
+      orders: { ...common, url: URLS.ORDERS_URL, maxBatchSize: 100, connections: 32, bulkhead },
+      recommendations: {
+        ...common,
+        url: URLS.RECOMMENDATIONS_URL,
+        maxBatchSize: 1,
+        connections: 16,
+        bulkhead: { maxConcurrent: 32, maxQueue: 64 },
+      },
+    });
+  });
+
+  it('reads explicit values and converts the numeric ones', () => {
+    const config = loadConfig({
+      ...URLS,
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      UPSTREAM_TIMEOUT_MS: '250',
+      UPSTREAM_MAX_RETRIES: '0',
+      BREAKER_HALF_OPEN_AFTER_MS: '5000',
+      CLIENT_RATE_LIMIT: '100/10',
+      REDIS_URL: 'redis://cache:6379/0',
+      SYNC_TOKEN_TTL_SECONDS: '3600',
+      JWT_SECRET: JWT,
+      SYNC_TOKEN_SECRET: SYNC,
+    });
+    expect(config.port).toBe(8080);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.logLevel).toBe('debug');
+    expect(config.services.users.halfOpenAfterMs).toBe(5000);
+    expect(config.clientRateLimit).toEqual({ max: 100, windowSeconds: 10 });
+    expect(config.redisUrl).toBe('redis://cache:6379/0');
+    expect(config.syncTokenTtlSeconds).toBe(3600);
+    expect(config.jwtSecret).toBe(JWT);
+    expect(config.syncTokenSecret).toBe(SYNC);
+    expect(config.usingDevSecrets).toBe(false);
+    for (const settings of Object.values(config.services)) {
+      expect(settings.timeoutMs).toBe(250);
+      expect(settings.retry.maxRetries).toBe(0);
+    }
+  });
+
+  it('accepts PORT=0 (pick a free port) and the edge value 65535', () => {
+    expect(loadConfig({ ...URLS, PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ ...URLS, PORT: '65535' }).port).toBe(65535);
+  });
+
+  it('usingDevSecrets stays true when only one of the secrets is set', () => {
+    const config = loadConfig({ ...URLS, JWT_SECRET: JWT });
+    expect(config.jwtSecret).toBe(JWT);
+    expect(config.syncTokenSecret).toBe(DEV_SYNC_TOKEN_SECRET);
+    expect(config.usingDevSecrets).toBe(true);
+  });
+
+  it('treats empty strings (and undefined) as unset, so defaults apply', () => {
+    const config = loadConfig({
+      ...URLS,
+      PORT: '',
+      LOG_LEVEL: '',
+      CLIENT_RATE_LIMIT: '',
+      UPSTREAM_TIMEOUT_MS: '',
+      REDIS_URL: '',
+      JWT_SECRET: '',
+      GATEWAY_CONFIG: '',
+      NODE_ENV: undefined,
+    });
+    expect(config.port).toBe(4000);
+    expect(config.logLevel).toBe('info');
+    expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
+    expect(config.services.users.timeoutMs).toBe(1000);
+    expect(config.redisUrl).toBeNull();
+    expect(config.jwtSecret).toBe(DEV_JWT_SECRET);
+    expect(config.nodeEnv).toBe('development');
+  });
+});
+
+describe('loadConfig: invalid environment', () => {
+  it('names all four missing backend URLs at once', () => {
+    const error = problemsOf({});
+    expect(error.problems).toHaveLength(4);
+    for (const name of ['USERS_URL', 'CATALOG_URL', 'ORDERS_URL', 'RECOMMENDATIONS_URL']) {
+      expect(error.problems.some((p) => p.startsWith(`${name}:`) && p.includes('required'))).toBe(true);
+      expect(error.message).toContain(name);
+    }
+  });
+
+  it('treats an empty backend URL as missing', () => {
+    const error = problemsOf({ ...URLS, ORDERS_URL: '' });
+    expect(error.problems).toEqual(['ORDERS_URL: required (it is not set)']);
+  });
+
+  it('ConfigError is an Error with a readable multi-line message', () => {
+    const error = problemsOf({ ...URLS, PORT: 'abc' });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toMatch(/^Invalid configuration:\n {2}- PORT: /);
+  });
+
+  it.each(['abc', '70000', '-1', '4000.5'])('rejects PORT=%j, naming PORT and the value', (port) => {
+    const error = problemsOf({ ...URLS, PORT: port });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^PORT: expected an integer from 0 to 65535/);
+    expect(error.problems[0]).toContain(JSON.stringify(port));
+  });
+
+  it.each([
+    ['not a url'],
+    ['ftp://files.example.com'],
+    ['127.0.0.1:4001'],
+  ])('rejects the malformed URL %j', (url) => {
+    const error = problemsOf({ ...URLS, CATALOG_URL: url });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^CATALOG_URL: expected an http\(s\) URL/);
+  });
+
+  it('rejects a REDIS_URL that is not redis:// or rediss://', () => {
+    const error = problemsOf({ ...URLS, REDIS_URL: 'http://cache:6379' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^REDIS_URL: /);
+  });
+
+  it('accepts rediss:// URLs', () => {
+    expect(loadConfig({ ...URLS, REDIS_URL: 'rediss://cache:6380' }).redisUrl).toBe('rediss://cache:6380');
+  });
+
+  it('rejects an unknown LOG_LEVEL and lists the allowed ones', () => {
+    const error = problemsOf({ ...URLS, LOG_LEVEL: 'verbose' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/);
+    expect(error.problems[0]).toContain('"verbose"');
+  });
+
+  it.each(['10', '0/60', '10/0', '600/60s', '-1/60', '1.5/60', 'a/b'])('rejects CLIENT_RATE_LIMIT=%j', (value) => {
+    const error = problemsOf({ ...URLS, CLIENT_RATE_LIMIT: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^CLIENT_RATE_LIMIT: expected <max>\/<seconds>/);
+  });
+
+  it.each([
+    ['UPSTREAM_TIMEOUT_MS', '0'],
+    ['UPSTREAM_TIMEOUT_MS', '120001'],
+    ['UPSTREAM_MAX_RETRIES', '11'],
+    ['UPSTREAM_MAX_RETRIES', 'many'],
+    ['BREAKER_HALF_OPEN_AFTER_MS', '0'],
+    ['SYNC_TOKEN_TTL_SECONDS', '59'],
+  ])('rejects %s=%j', (name, value) => {
+    const error = problemsOf({ ...URLS, [name]: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: expected an integer from`));
+  });
+
+  it('reports several bad variables together, one problem each', () => {
+    const error = problemsOf({ USERS_URL: URLS.USERS_URL, PORT: 'abc', LOG_LEVEL: 'loud', CLIENT_RATE_LIMIT: '10' });
+    const named = error.problems.map((p) => p.slice(0, p.indexOf(':')));
+    expect(named.sort()).toEqual(
+      ['CATALOG_URL', 'CLIENT_RATE_LIMIT', 'LOG_LEVEL', 'ORDERS_URL', 'PORT', 'RECOMMENDATIONS_URL'].sort(),
+    );
+  });
+
+  it('never echoes a secret value, even when it is rejected', () => {
+    const jwt = 'tooshort-jwt';
+    const sync = 'tooshort-sync';
+    const error = problemsOf({ ...URLS, JWT_SECRET: jwt, SYNC_TOKEN_SECRET: sync });
+    expect(error.problems).toHaveLength(2);
+    expect(error.problems.some((p) => p.startsWith('JWT_SECRET: expected at least 16 characters'))).toBe(true);
+    expect(error.problems.some((p) => p.startsWith('SYNC_TOKEN_SECRET: expected at least 16 characters'))).toBe(true);
+    for (const text of [error.message, ...error.problems]) {
+      expect(text).not.toContain(jwt);
+      expect(text).not.toContain(sync);
+    }
+  });
+
+  it('in production, requires both JWT_SECRET and SYNC_TOKEN_SECRET, naming both', () => {
+    const error = problemsOf({ ...URLS, NODE_ENV: 'production' });
+    expect(error.problems).toEqual([
+      'JWT_SECRET: required when NODE_ENV=production',
+      'SYNC_TOKEN_SECRET: required when NODE_ENV=production',
+    ]);
+  });
+
+  it('in production, names only the missing secret', () => {
+    const error = problemsOf({ ...URLS, NODE_ENV: 'production', JWT_SECRET: JWT });
+    expect(error.problems).toEqual(['SYNC_TOKEN_SECRET: required when NODE_ENV=production']);
+  });
+
+  it('in production, an empty secret counts as missing', () => {
+    const error = problemsOf({ ...URLS, NODE_ENV: 'production', JWT_SECRET: '', SYNC_TOKEN_SECRET: SYNC });
+    expect(error.problems).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
+  });
+
+  it('in production with both secrets, loads without dev secrets', () => {
+    const config = loadConfig({ ...URLS, NODE_ENV: 'production', JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC });
+    expect(config.production).toBe(true);
+    expect(config.usingDevSecrets).toBe(false);
+    expect(config.jwtSecret).toBe(JWT);
+    expect(config.syncTokenSecret).toBe(SYNC);
+  });
+
+  it('only NODE_ENV=production is production', () => {
+    expect(loadConfig({ ...URLS, NODE_ENV: 'staging' }).production).toBe(false);
+    expect(loadConfig({ ...URLS, NODE_ENV: 'test' }).nodeEnv).toBe('test');
+  });
+});
+
+describe('loadConfig: GATEWAY_CONFIG file', () => {
+  it('reads the file named by GATEWAY_CONFIG through the readFile option', () => {
+    const paths: string[] = [];
+    loadConfig(
+      { ...URLS, GATEWAY_CONFIG: '/srv/conf/gateway.json' },
+      {
+        readFile: (path) => {
+          paths.push(path);
+          return '{}';
+        },
+      },
+    );
+    expect(paths).toEqual(['/srv/conf/gateway.json']);
+  });
+
+  it('does not read any file without GATEWAY_CONFIG', () => {
+    let calls = 0;
+    loadConfig({ ...URLS }, { readFile: () => (calls++, '{}') });
+    expect(calls).toBe(0);
+  });
+
+  it('applies per-service overrides and leaves the other services alone', () => {
+    const config = withFile(
+      {
+        services: {
+          catalog: { timeoutMs: 300, maxRetries: 0, maxBatchSize: 50, connections: 8, url: 'http://catalog-2:9000' },
+          orders: { maxBatchSize: 25 },
+        },
+      },
+      { UPSTREAM_TIMEOUT_MS: '900', UPSTREAM_MAX_RETRIES: '3' },
+    );
+    expect(config.services.catalog).toMatchObject({
+      url: 'http://catalog-2:9000',
+      timeoutMs: 300,
+      retry: { maxRetries: 0 },
+      maxBatchSize: 50,
+      connections: 8,
+    });
+    expect(config.services.orders).toMatchObject({
+      url: URLS.ORDERS_URL,
+      timeoutMs: 900,
+      retry: { maxRetries: 3 },
+      maxBatchSize: 25,
+      connections: 32,
+    });
+    expect(config.services.users).toMatchObject({
+      url: URLS.USERS_URL,
+      timeoutMs: 900,
+      retry: { maxRetries: 3 },
+      maxBatchSize: 100,
+      connections: 32,
+    });
+  });
+
+  it('accepts an empty object and an empty services object', () => {
+    expect(withFile({}).services.users.maxBatchSize).toBe(100);
+    expect(withFile({ services: {} }).services.catalog.maxBatchSize).toBe(200);
+  });
+
+  it('rejects an unknown service name, naming GATEWAY_CONFIG, the path and the key', () => {
+    const error = fileProblems({ services: { payments: { timeoutMs: 100 } } }, '/cfg/gw.json');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG \/cfg\/gw\.json/);
+    expect(error.problems[0]).toContain('payments');
+  });
+
+  it('rejects an unknown key inside a service', () => {
+    const error = fileProblems({ services: { users: { timeout: 100 } } }, '/cfg/gw.json');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain('GATEWAY_CONFIG /cfg/gw.json');
+    expect(error.problems[0]).toContain('users');
+    expect(error.problems[0]).toContain('timeout');
+  });
+
+  it('rejects an unknown top-level key', () => {
+    const error = fileProblems({ service: {} }, '/cfg/gw.json');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain('GATEWAY_CONFIG /cfg/gw.json');
+    expect(error.problems[0]).toContain('service');
+  });
+
+  it.each([
+    ['a non-numeric timeoutMs', { timeoutMs: 'fast' }, 'users.timeoutMs'],
+    ['a fractional maxBatchSize', { maxBatchSize: 2.5 }, 'users.maxBatchSize'],
+    ['an out-of-range connections', { connections: 0 }, 'users.connections'],
+    ['a numeric url', { url: 42 }, 'users.url'],
+    ['a non-http url', { url: 'ftp://users' }, 'users.url'],
+  ])('rejects %s, naming the path and the field', (_label, override, at) => {
+    const error = fileProblems({ services: { users: override } }, '/cfg/gw.json');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG \/cfg\/gw\.json/);
+    expect(error.problems[0]).toContain(`at services.${at}`);
+  });
+
+  it('rejects a file whose top level is not an object', () => {
+    const error = fileProblems('[1, 2]', '/cfg/gw.json');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG \/cfg\/gw\.json/);
+  });
+
+  it('rejects invalid JSON, naming GATEWAY_CONFIG and the path', () => {
+    const error = fileProblems('{ "services": ', '/cfg/broken.json');
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG: \/cfg\/broken\.json is not valid JSON/);
+  });
+
+  it('rejects an unreadable file, naming GATEWAY_CONFIG and the path', () => {
+    const error = problemsOf({ ...URLS, GATEWAY_CONFIG: '/nope/missing.json' }, (path) => {
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG: \/nope\/missing\.json cannot be read/);
+    expect(error.problems[0]).toContain('ENOENT');
+  });
+
+  it('reads the real file system by default', () => {
+    const error = problemsOf({ ...URLS, GATEWAY_CONFIG: '/definitely/not/here/gateway.json' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG: \/definitely\/not\/here\/gateway\.json cannot be read/);
+  });
+
+  it('reports file problems together with the production secret problems', () => {
+    const error = problemsOf({ ...URLS, NODE_ENV: 'production', GATEWAY_CONFIG: '/cfg/gw.json' }, () => 'nope');
+    expect(error.problems).toHaveLength(3);
+    expect(error.problems[0]).toMatch(/^JWT_SECRET: /);
+    expect(error.problems[1]).toMatch(/^SYNC_TOKEN_SECRET: /);
+    expect(error.problems[2]).toMatch(/^GATEWAY_CONFIG: \/cfg\/gw\.json is not valid JSON/);
+  });
+});
+
+describe('loadConfig: strict values, every problem at once, nothing secret echoed', () => {
+  it.each(['0x10', '1e3', '12.0', '+5', '8080 '])('refuses PORT=%j', (PORT) => {
+    expect(() => loadConfig({ ...URLS, PORT })).toThrow(/PORT: expected an integer/);
+  });
+
+  it('treats a blank variable as unset', () => {
+    expect(loadConfig({ ...URLS, PORT: '  ' }).port).toBe(4000);
+  });
+
+  it.each([
+    [{ timeoutMs: '500' }, 'timeoutMs'],
+    [{ maxRetries: false }, 'maxRetries'],
+    [{ connections: true }, 'connections'],
+    [{ maxRetries: null }, 'maxRetries'],
+    [{ maxBatchSize: [5] }, 'maxBatchSize'],
+  ])('refuses a GATEWAY_CONFIG value of the wrong JSON type: %j', (users, key) => {
+    const read = () => JSON.stringify({ services: { users } });
+    expect(() => loadConfig({ ...URLS, GATEWAY_CONFIG: '/etc/gw.json' }, { readFile: read })).toThrow(
+      new RegExp(`GATEWAY_CONFIG /etc/gw.json at services\\.users\\.${key}`),
+    );
+  });
+
+  it('validates breaker, backoff and bulkhead overrides', () => {
+    const load = (users: unknown) =>
+      loadConfig({ ...URLS, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
+    expect(load({ breaker: { kind: 'count', failureRate: 0.5, windowSize: 20 } }).services.users.breaker).toEqual({
+      kind: 'count',
+      failureRate: 0.5,
+      windowSize: 20,
+      minimumCalls: 20,
+    });
+    expect(load({ breaker: { kind: 'sampling', failureRate: 0.2, windowMs: 10_000 } }).services.users.breaker).toEqual({
+      kind: 'sampling',
+      failureRate: 0.2,
+      windowMs: 10_000,
+      minimumRps: 1,
+    });
+    expect(load({ bulkhead: { maxConcurrent: 4 }, halfOpenAfterMs: 2000 }).services.users).toMatchObject({
+      bulkhead: { maxConcurrent: 4, maxQueue: 256 },
+      halfOpenAfterMs: 2000,
+    });
+    expect(() => load({ breaker: { kind: 'magic' } })).toThrow(/services\.users\.breaker/);
+    expect(() => load({ breaker: { kind: 'count', failureRate: 1.5, windowSize: 10 } })).toThrow(/failureRate/);
+    expect(() => load({ breaker: { kind: 'count', failureRate: 0.5, windowSize: 10, minimumCalls: 11 } })).toThrow(
+      /minimumCalls must not exceed windowSize/,
+    );
+    expect(() => load({ backoff: { initialDelayMs: 900, maxDelayMs: 100 } })).toThrow(/initialDelayMs must not exceed maxDelayMs/);
+  });
+
+  it('never shows URL credentials', () => {
+    try {
+      loadConfig({ ...URLS, REDIS_URL: 'http://user:hunter2@host' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).toContain('REDIS_URL');
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+
+  it('reports production secret problems together with malformed variables', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production', USERS_URL: 'x' });
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['USERS_URL', 'CATALOG_URL', 'ORDERS_URL', 'RECOMMENDATIONS_URL', 'JWT_SECRET', 'SYNC_TOKEN_SECRET']) {
+        expect(problems).toContain(`${name}:`);
+      }
+    }
+  });
+});
