@@ -1,0 +1,49 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locationOf } from '../helpers/field-location.js';
+import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+
+/** A port on which nothing listens: connections are refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const HOME = '{ viewer { id orders(first: 1) { nodes { id } } } recommendations(first: 2) { id } }';
+
+describe('backend down (connection refused)', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ RECOMMENDATIONS_URL: `http://127.0.0.1:${await closedPort()}` });
+  });
+  afterAll(() => t.close());
+
+  it('answers every other field; recommendations is null with SERVICE_UNAVAILABLE and a Retry-After header', async () => {
+    const { status, headers, body } = await t.gql(HOME, { as: 'u1' });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: { viewer: { id: 'u1', orders: { nodes: [{ id: 'o00001' }] } }, recommendations: null },
+      errors: [
+        {
+          message: 'recommendations is temporarily unavailable',
+          locations: locationOf(HOME, 'recommendations'),
+          path: ['recommendations'],
+          extensions: { code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 1 },
+        },
+      ],
+    });
+    expect(headers.get('retry-after')).toBe('1');
+  });
+
+  it('keeps answering while the backend stays down', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      const { body } = await t.gql(HOME, { as: 'u1' });
+      expect(body.data?.viewer).toEqual({ id: 'u1', orders: { nodes: [{ id: 'o00001' }] } });
+      expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locationOf } from '../helpers/field-location.js';
+import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+
+const QUERY = '{ product(id: "p1") { id } viewer { id } }';
+
+describe('request deadline', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    // Alone, 3 attempts of 400 ms would take 1.2 s or more; the request budget is 600 ms.
+    t = await startTestGateway({ REQUEST_DEADLINE_MS: '600', UPSTREAM_TIMEOUT_MS: '400', UPSTREAM_MAX_RETRIES: '2' });
+    t.backends.users.setFault({ mode: 'hang' });
+  });
+  afterAll(() => t.close());
+
+  it('a hanging backend cannot make a query outlive its budget; the other fields still answer', async () => {
+    const started = performance.now();
+    const { body } = await t.gql(QUERY, { as: 'u1' });
+    const elapsed = performance.now() - started;
+    expect(body).toEqual({
+      data: { product: { id: 'p1' }, viewer: null },
+      errors: [
+        {
+          message: 'users did not answer in time',
+          locations: locationOf(QUERY, 'viewer'),
+          path: ['viewer'],
+          extensions: { code: 'UPSTREAM_TIMEOUT', service: 'users', retryable: true, retryAfter: 1 },
+        },
+      ],
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(590);
+    expect(elapsed).toBeLessThan(950);
+    expect(t.backends.users.stats().requests).toBe(2);
+  });
+
+  it('calls cancelled by the deadline do not count against the backend', async () => {
+    const health = (await (await fetch(`${t.url}/health/detailed`)).json()) as { services: Record<string, { breaker: string }> };
+    expect(health.services.users!.breaker).toBe('closed');
+  });
+});
