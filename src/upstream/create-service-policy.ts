@@ -15,7 +15,6 @@ import {
   handleWhen,
   isBrokenCircuitError,
   isBulkheadRejectedError,
-  isTaskCancelledError,
   retry,
   wrap,
 } from 'cockatiel';
@@ -68,7 +67,10 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   // Failures whose Retry-After is past the request's deadline: waiting is pointless.
   const beyondBudget = new WeakSet<object>();
 
-  const breaker = circuitBreaker(handleWhen(isBreakerFailure), {
+  // A half-open trial that ends without a verdict (cancelled by the request) must not
+  // count as a success: cockatiel closes the circuit on any error its filter ignores.
+  let inHalfOpen = (): boolean => false;
+  const breaker = circuitBreaker(handleWhen((error) => isBreakerFailure(error) || (inHalfOpen() && isCancelled(error))), {
     halfOpenAfter: settings.halfOpenAfterMs,
     breaker: createBreaker(settings.breaker),
   });
@@ -89,6 +91,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       ),
     },
   );
+  inHalfOpen = () => breaker.state === CircuitState.HalfOpen;
   const bulkheadPolicy = bulkhead(settings.bulkhead.maxConcurrent, settings.bulkhead.maxQueue);
   const withRetry: IPolicy = wrap(bulkheadPolicy, retryPolicy, breaker);
   const withoutRetry: IPolicy = wrap(bulkheadPolicy, breaker);
@@ -130,7 +133,8 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     if (isBulkheadRejectedError(error)) {
       return new UpstreamError({ kind: 'bulkhead_full', service, retryAfter: 1, message: `${service} has too many calls in flight` });
     }
-    if (isTaskCancelledError(error)) {
+    // cockatiel 3.2.1's isTaskCancelledError() tests the bulkhead flag: read the flag itself.
+    if ((error as { isTaskCancelledError?: unknown } | null)?.isTaskCancelledError === true) {
       return new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
     }
     return error;
@@ -157,7 +161,13 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       }
       const { signal, deadlineAt } = call;
       if (signal !== undefined && deadlineAt !== undefined) deadlines.set(signal, deadlineAt);
+      // The last real failure: what the caller gets if the deadline cuts the retries short.
+      let lastFailure: unknown;
       const guarded = async () => {
+        // cockatiel's retry sleeps, then attempts again without looking at the signal.
+        if (signal?.aborted === true) {
+          throw new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
+        }
         try {
           return await attempt();
         } catch (error) {
@@ -169,19 +179,24 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
           ) {
             beyondBudget.add(error);
           }
+          if (!isCancelled(error)) lastFailure = error;
           throw error;
         }
       };
       try {
         return (await (call.idempotent ? withRetry : withoutRetry).execute(guarded, signal)) as T;
       } catch (error) {
-        throw toUpstreamError(error);
+        throw toUpstreamError(isCancelled(error) && lastFailure !== undefined ? lastFailure : error);
       }
     },
   };
 }
 
 // Private:
+
+function isCancelled(error: unknown): boolean {
+  return isUpstreamError(error) && error.cancelled;
+}
 
 function createBreaker(settings: BreakerSettings): IBreaker {
   switch (settings.kind) {
