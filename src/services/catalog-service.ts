@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../upstream/create-batch-loader.js';
-import { expectArrayField, expectEntity } from '../upstream/expect-json.js';
+import { fetchBatch } from '../upstream/fetch-batch.js';
 import type { ServiceClient } from '../upstream/service-client.js';
 
 /** A product as the catalog backend serves it. */
@@ -26,18 +26,7 @@ export interface CatalogLoaders {
 
 export function createCatalogService(client: ServiceClient): CatalogService {
   return {
-    async getProductsByIds(ids, call) {
-      const response = await client.request(
-        { method: 'GET', path: `/products?ids=${ids.map(encodeURIComponent).join(',')}` },
-        call,
-      );
-      const products = new Map<string, ProductRecord>();
-      for (const item of expectArrayField(client.name, response.body, 'items')) {
-        const product = expectEntity<ProductRecord>(client.name, item);
-        products.set(product.id, product);
-      }
-      return products;
-    },
+    getProductsByIds: (ids, call) => fetchBatch<ProductRecord>(client, '/products', ids, call),
   };
 }
 

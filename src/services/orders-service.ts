@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../upstream/create-batch-loader.js';
+import { fetchBatch } from '../upstream/fetch-batch.js';
 import { badBody, expectArrayField, expectEntity, expectObject, isJsonObject } from '../upstream/expect-json.js';
 import type { ServiceClient } from '../upstream/service-client.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
@@ -86,18 +87,7 @@ export interface OrdersLoaders {
 export function createOrdersService(client: ServiceClient): OrdersService {
   const service = client.name;
   return {
-    async getOrdersByIds(ids, call) {
-      const response = await client.request(
-        { method: 'GET', path: `/orders?ids=${ids.map(encodeURIComponent).join(',')}` },
-        call,
-      );
-      const orders = new Map<string, OrderRecord>();
-      for (const item of expectArrayField(service, response.body, 'items')) {
-        const order = expectOrder(service, item);
-        orders.set(order.id, order);
-      }
-      return orders;
-    },
+    getOrdersByIds: (ids, call) => fetchBatch(client, '/orders', ids, call, expectOrder),
 
     async listOrders(userId, limit, cursor, call) {
       let path = `/orders?userId=${encodeURIComponent(userId)}&limit=${limit}`;

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../upstream/create-batch-loader.js';
-import { expectArrayField, expectEntity } from '../upstream/expect-json.js';
+import { fetchBatch } from '../upstream/fetch-batch.js';
 import type { ServiceClient } from '../upstream/service-client.js';
 
 /** A user as the users backend serves it. */
@@ -25,18 +25,7 @@ export interface UsersLoaders {
 
 export function createUsersService(client: ServiceClient): UsersService {
   return {
-    async getUsersByIds(ids, call) {
-      const response = await client.request(
-        { method: 'GET', path: `/users?ids=${ids.map(encodeURIComponent).join(',')}` },
-        call,
-      );
-      const users = new Map<string, UserRecord>();
-      for (const item of expectArrayField(client.name, response.body, 'items')) {
-        const user = expectEntity<UserRecord>(client.name, item);
-        users.set(user.id, user);
-      }
-      return users;
-    },
+    getUsersByIds: (ids, call) => fetchBatch<UserRecord>(client, '/users', ids, call),
   };
 }
 
