@@ -8,11 +8,11 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const orderResolvers: Resolvers = {
   Query: {
-    order: async (_parent, { id }, ctx) => {
+    order: async (_parent, { id }, ctx, info) => {
       const viewerId = requireViewer(ctx);
       const order = await ctx.loaders.order.load(id);
       if (order !== null && order.userId !== viewerId) throw forbidden('This order belongs to another user');
-      return order;
+      return ctx.stale.note(info, order);
     },
   },
   Mutation: {
@@ -62,10 +62,10 @@ export const orderResolvers: Resolvers = {
   },
   Order: {
     note: (order) => order.note ?? null,
-    user: (order, _args, ctx) => ctx.loaders.user.load(order.userId),
+    user: async (order, _args, ctx, info) => ctx.stale.note(info, await ctx.loaders.user.load(order.userId)),
   },
   OrderItem: {
-    product: (item, _args, ctx) => ctx.loaders.product.load(item.productId),
+    product: async (item, _args, ctx, info) => ctx.stale.note(info, await ctx.loaders.product.load(item.productId)),
   },
   OrderConnection: {
     nodes: (page) => page.items,

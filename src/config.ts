@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/service-registry.js';
+import type { CacheSettings } from './cache/cache-settings.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
 
 /** The gateway's whole configuration, validated. */
@@ -18,6 +19,8 @@ export interface GatewayConfig {
   usingDevSecrets: boolean;
   /** Redis for the shared L2 cache, persisted queries and rate limits; null = in-memory only. */
   redisUrl: string | null;
+  /** The tiered cache (L1 in-process, L2 on `redisUrl`). */
+  cache: CacheSettings;
   services: Record<ServiceName, ServiceSettings>;
   /** Budget of one GraphQL request: every backend call and retry of it ends by then. */
   requestDeadlineMs: number;
@@ -126,11 +129,27 @@ const serviceOverrideSchema = z
       .optional(),
     maxBatchSize: jsonInteger(1, 1000).optional(),
     connections: jsonInteger(1, 1024).optional(),
+    cache: z
+      .object({ freshMs: jsonInteger(0, 7 * 86_400_000), staleMs: jsonInteger(0, 30 * 86_400_000) })
+      .strict()
+      .refine((ttl) => ttl.freshMs <= ttl.staleMs, { error: 'freshMs must not exceed staleMs' })
+      .optional(),
+  })
+  .strict();
+
+const cacheFileSchema = z
+  .object({
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, { error: 'expected 1-32 letters, digits or _.-' }).optional(),
+    l1MaxEntries: jsonInteger(1, 10_000_000).optional(),
+    redisTimeoutMs: jsonInteger(1, 10_000).optional(),
+    redisBreakerThreshold: jsonInteger(1, 1000).optional(),
+    redisHalfOpenAfterMs: jsonInteger(1, 3_600_000).optional(),
   })
   .strict();
 
 const gatewayFileSchema = z
   .object({
+    cache: cacheFileSchema.optional(),
     services: z
       .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
       .strict()
@@ -143,6 +162,15 @@ const DEFAULT_BREAKER: BreakerSettings = { kind: 'consecutive', threshold: 5 };
 const DEFAULT_BACKOFF = { initialDelayMs: 50, maxDelayMs: 500 };
 
 type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
+type GatewayFile = { services: Partial<Record<ServiceName, ServiceOverride>>; cache: z.infer<typeof cacheFileSchema> };
+
+const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
+  keyPrefix: 'mgw',
+  l1MaxEntries: 10_000,
+  redisTimeoutMs: 50,
+  redisBreakerThreshold: 3,
+  redisHalfOpenAfterMs: 1000,
+};
 
 export interface LoadConfigOptions {
   /** Read GATEWAY_CONFIG files through this (tests). */
@@ -171,10 +199,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     if (present.JWT_SECRET === undefined) problems.push('JWT_SECRET: required when NODE_ENV=production');
     if (present.SYNC_TOKEN_SECRET === undefined) problems.push('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
   }
-  let overrides: Partial<Record<ServiceName, ServiceOverride>> = {};
+  let file: GatewayFile = { services: {}, cache: {} };
   if (present.GATEWAY_CONFIG !== undefined) {
     try {
-      overrides = readGatewayFile(present.GATEWAY_CONFIG, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
+      file = readGatewayFile(present.GATEWAY_CONFIG, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.problems);
       else throw error;
@@ -187,7 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const [max, windowSeconds] = vars.CLIENT_RATE_LIMIT.split('/').map(Number) as [number, number];
   const services = {} as Record<ServiceName, ServiceSettings>;
   for (const name of SERVICE_NAMES) {
-    const override = overrides[name] ?? {};
+    const override = file.services[name] ?? {};
     const defaults = SERVICE_REGISTRY[name].defaults;
     const breaker = override.breaker ?? DEFAULT_BREAKER;
     const backoff = { ...DEFAULT_BACKOFF, ...override.backoff };
@@ -203,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       breaker: withBreakerDefaults(breaker),
       halfOpenAfterMs: override.halfOpenAfterMs ?? vars.BREAKER_HALF_OPEN_AFTER_MS,
       bulkhead: { ...defaults.bulkhead, ...override.bulkhead },
+      cache: override.cache ?? defaults.cache,
     };
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -217,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     syncTokenSecret: vars.SYNC_TOKEN_SECRET ?? DEV_SYNC_TOKEN_SECRET,
     usingDevSecrets: vars.JWT_SECRET === undefined || vars.SYNC_TOKEN_SECRET === undefined,
     redisUrl: vars.REDIS_URL ?? null,
+    cache: { ...DEFAULT_CACHE, ...file.cache, redisUrl: vars.REDIS_URL ?? null },
     services,
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
     clientRateLimit: { max, windowSeconds },
@@ -244,10 +274,7 @@ function describeValue(key: string, value: string | undefined): string {
   return `got ${JSON.stringify(value.replace(/\/\/[^/@\s]*@/, '//***@'))}`;
 }
 
-function readGatewayFile(
-  path: string,
-  readFile: (path: string) => string,
-): Partial<Record<ServiceName, ServiceOverride>> {
+function readGatewayFile(path: string, readFile: (path: string) => string): GatewayFile {
   let json: unknown;
   try {
     json = JSON.parse(readFile(path));
@@ -265,5 +292,8 @@ function readGatewayFile(
       }),
     );
   }
-  return (parsed.data.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>;
+  return {
+    services: (parsed.data.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>,
+    cache: parsed.data.cache ?? {},
+  };
 }

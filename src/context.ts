@@ -1,3 +1,4 @@
+import type { StaleTracker } from './cache/stale-tracker.js';
 import type { AuthResult } from './edge/authenticate.js';
 import type { Logger } from './observability/create-logger.js';
 import type { Loaders, Services } from './services/service-registry.js';
@@ -18,4 +19,6 @@ export interface GatewayContext {
   /** A child logger carrying the request id. */
   readonly logger: Logger;
   readonly syncTokens: SyncTokenCodec;
+  /** Cached values this request served stale, and where: `extensions.warnings`. */
+  readonly stale: StaleTracker;
 }

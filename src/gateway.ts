@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
+import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
+import { StaleTracker } from './cache/stale-tracker.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSchema } from './create-schema.js';
@@ -12,7 +14,8 @@ import { handleHealthRoute } from './observability/health-routes.js';
 import { resolveRequestId } from './observability/request-id.js';
 import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
-import { useRetryAfterHeader } from './plugins/use-retry-after-header.js';
+import { usePartialResponseHeaders } from './plugins/use-partial-response-headers.js';
+import { useStaleWarnings } from './plugins/use-stale-warnings.js';
 import { createServiceSet, type ServiceSet } from './services/create-service-set.js';
 import { createSyncTokenCodec } from './sync/sync-token-codec.js';
 import { isUpstreamError } from './upstream/upstream-error.js';
@@ -20,6 +23,8 @@ import { isUpstreamError } from './upstream/upstream-error.js';
 export interface GatewayDeps {
   /** @default a pino logger at `config.logLevel` on stdout */
   logger?: Logger;
+  /** Told about cache lookups and Redis errors (metrics). */
+  cacheObserver?: CacheObserver;
 }
 
 export type GatewayYoga = YogaServerInstance<RequestIdServerContext, GatewayContext>;
@@ -30,6 +35,7 @@ export interface Gateway {
   readonly logger: Logger;
   readonly yoga: GatewayYoga;
   readonly services: ServiceSet;
+  readonly cache: TieredCache;
   /** The node:http request listener: health probes first, then GraphQL. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Starts an HTTP server; port 0 picks a free one. */
@@ -41,7 +47,8 @@ export interface Gateway {
 /** Builds the gateway from a validated config. */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
-  const services = createServiceSet(config.services, { logger });
+  const cache = createTieredCache(config.cache, { logger, observer: deps.cacheObserver });
+  const services = createServiceSet(config.services, { logger, cache, cacheSettings: config.cache });
   const authenticate = createAuthenticator({ secret: config.jwtSecret });
   const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
   const requestIds = useRequestId();
@@ -68,16 +75,18 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         return yogaMaskError(error, message, isDev && !config.production);
       },
     },
-    plugins: [requestIds, deadlines, useRetryAfterHeader()],
+    plugins: [requestIds, deadlines, useStaleWarnings(), usePartialResponseHeaders()],
     context: async ({ request }) => {
       const requestId = requestIds.requestIdOf(request);
       const auth = await authenticate(request.headers.get('authorization'));
       const deadline = deadlines.start(request);
+      const stale = new StaleTracker();
       const call = {
         requestId,
         viewerId: auth.status === 'authenticated' ? auth.viewerId : null,
         signal: deadline.signal,
         deadlineAt: deadline.deadlineAt,
+        stale,
       };
       return {
         requestId,
@@ -87,13 +96,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         loaders: services.createLoaders(call),
         logger: logger.child({ requestId }),
         syncTokens,
+        stale,
       };
     },
   });
 
   const health = {
+    // The cache is optional: a dead Redis degrades, it never makes the gateway unready.
     ready: () => !shuttingDown,
     details: () => ({
+      redis: cache.redisState(),
       services: Object.fromEntries(
         Object.values(services.clients).map((client) => [
           client.name,
@@ -126,6 +138,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     logger,
     yoga,
     services,
+    cache,
     handle,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
@@ -149,6 +162,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         await closing;
       }
       await services.close();
+      await cache.close();
       await yoga.dispose();
     },
   };

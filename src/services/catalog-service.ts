@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { EntityCache } from '../cache/create-entity-cache.js';
 import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../upstream/create-batch-loader.js';
 import { fetchBatch } from '../upstream/fetch-batch.js';
@@ -16,6 +17,7 @@ export interface ProductRecord {
 
 /** Calls to the catalog backend (CONTRACT.md §5). */
 export interface CatalogService {
+  readonly cache: EntityCache<ProductRecord>;
   /** `GET /products?ids=…`: one call for every id; unknown ids are absent. */
   getProductsByIds(ids: readonly string[], call: CallContext): Promise<Map<string, ProductRecord>>;
 }
@@ -24,8 +26,9 @@ export interface CatalogLoaders {
   product: DataLoader<string, ProductRecord | null>;
 }
 
-export function createCatalogService(client: ServiceClient): CatalogService {
+export function createCatalogService(client: ServiceClient, cache: EntityCache<ProductRecord>): CatalogService {
   return {
+    cache,
     getProductsByIds: (ids, call) => fetchBatch<ProductRecord>(client, '/products', ids, call),
   };
 }
@@ -36,6 +39,8 @@ export function createCatalogLoaders(service: CatalogService, client: ServiceCli
     product: createBatchLoader({
       maxBatchSize: client.settings.maxBatchSize,
       fetchMany: (ids) => service.getProductsByIds(ids, call),
+      cache: service.cache,
+      stale: call.stale,
     }),
   };
 }

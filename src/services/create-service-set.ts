@@ -1,5 +1,8 @@
 import type { CallContext } from '../upstream/call-context.js';
 import { createHttpClient } from '../upstream/http-client.js';
+import type { CacheSettings } from '../cache/cache-settings.js';
+import { createEntityCache } from '../cache/create-entity-cache.js';
+import type { TieredCache } from '../cache/create-tiered-cache.js';
 import type { Logger } from '../observability/create-logger.js';
 import { createServicePolicy } from '../upstream/create-service-policy.js';
 import { createServiceClient, type ServiceClient } from '../upstream/service-client.js';
@@ -17,6 +20,8 @@ export interface ServiceSet {
 
 export interface ServiceSetDeps {
   logger: Logger;
+  cache: TieredCache;
+  cacheSettings: Pick<CacheSettings, 'keyPrefix'>;
 }
 
 export function createServiceSet(settings: Record<ServiceName, ServiceSettings>, deps: ServiceSetDeps): ServiceSet {
@@ -33,7 +38,16 @@ export function createServiceSet(settings: Record<ServiceName, ServiceSettings>,
     const policy = createServicePolicy(name, serviceSettings, { logger: deps.logger.child({ service: name }) });
     const client = createServiceClient(name, serviceSettings, http, policy);
     clients[name] = client;
-    services[name] = SERVICE_REGISTRY[name].createService(client);
+    const definition = SERVICE_REGISTRY[name] as { cacheKind: string; createService(c: ServiceClient, cache: unknown): unknown };
+    const entityCache = createEntityCache({
+      cache: deps.cache,
+      keyPrefix: deps.cacheSettings.keyPrefix,
+      kind: definition.cacheKind,
+      service: name,
+      ttl: serviceSettings.cache,
+    });
+    // As for createLoaders below: the registry pairs each service with its entity type.
+    services[name] = definition.createService(client, entityCache);
   }
   const typedServices = services as Services;
 

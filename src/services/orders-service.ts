@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { EntityCache } from '../cache/create-entity-cache.js';
 import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../upstream/create-batch-loader.js';
 import { fetchBatch } from '../upstream/fetch-batch.js';
@@ -62,6 +63,8 @@ export type UpdateOrderResult =
 
 /** Calls to the orders backend (CONTRACT.md §5). */
 export interface OrdersService {
+  /** Off by default (orders change); when on, updateOrder replaces the cached order. */
+  readonly cache: EntityCache<OrderRecord>;
   getOrdersByIds(ids: readonly string[], call: CallContext): Promise<Map<string, OrderRecord>>;
   listOrders(userId: string, limit: number, cursor: string | null, call: CallContext): Promise<OrderPage>;
   /** The user's changes after `after`; a feed compacted past `after` is `feed_compacted`. */
@@ -84,9 +87,10 @@ export interface OrdersLoaders {
   order: DataLoader<string, OrderRecord | null>;
 }
 
-export function createOrdersService(client: ServiceClient): OrdersService {
+export function createOrdersService(client: ServiceClient, cache: EntityCache<OrderRecord>): OrdersService {
   const service = client.name;
   return {
+    cache,
     getOrdersByIds: (ids, call) => fetchBatch(client, '/orders', ids, call, expectOrder),
 
     async listOrders(userId, limit, cursor, call) {
@@ -146,8 +150,12 @@ export function createOrdersService(client: ServiceClient): OrdersService {
           const message = isJsonObject(response.body) && typeof response.body.error === 'string' ? response.body.error : 'rejected';
           return { outcome: 'rejected', status: response.status, message };
         }
-        default:
-          return { outcome: 'updated', order: expectOrder(service, response.body) };
+        default: {
+          const order = expectOrder(service, response.body);
+          // Never serve an order older than the version a mutation just returned.
+          await cache.put(order.id, order);
+          return { outcome: 'updated', order };
+        }
       }
     },
   };
@@ -159,6 +167,8 @@ export function createOrdersLoaders(service: OrdersService, client: ServiceClien
     order: createBatchLoader({
       maxBatchSize: client.settings.maxBatchSize,
       fetchMany: (ids) => service.getOrdersByIds(ids, call),
+      cache: service.cache,
+      stale: call.stale,
     }),
   };
 }

@@ -1,3 +1,4 @@
+import type { EntityCache } from '../cache/create-entity-cache.js';
 import type { CallContext } from '../upstream/call-context.js';
 import type { ServiceClient } from '../upstream/service-client.js';
 import type { ServiceSettings } from '../upstream/service-settings.js';
@@ -7,18 +8,20 @@ import { createRecommendationsService, type RecommendationsLoaders } from './rec
 import { createUsersLoaders, createUsersService } from './users-service.js';
 
 /** Everything the gateway needs to know about one backend. */
-export interface ServiceDefinition<S, L> {
+export interface ServiceDefinition<S, L, V> {
   /** Environment variable holding the backend's base URL (CONTRACT.md §2). */
   urlEnv: string;
+  /** Entity kind in cache keys (`<prefix>:v1:<kind>:<id>`). */
+  cacheKind: string;
   /** Settings this backend gets unless GATEWAY_CONFIG overrides them. */
-  defaults: Pick<ServiceSettings, 'maxBatchSize' | 'connections' | 'bulkhead'>;
-  /** The domain client, built once at start-up. */
-  createService(client: ServiceClient): S;
+  defaults: Pick<ServiceSettings, 'maxBatchSize' | 'connections' | 'bulkhead' | 'cache'>;
+  /** The domain client, built once at start-up, with the cache of its entities. */
+  createService(client: ServiceClient, cache: EntityCache<V>): S;
   /** Its per-request DataLoaders, merged into `ctx.loaders`. */
   createLoaders(service: S, client: ServiceClient, call: CallContext): L;
 }
 
-function defineService<S, L>(definition: ServiceDefinition<S, L>): ServiceDefinition<S, L> {
+function defineService<S, L, V>(definition: ServiceDefinition<S, L, V>): ServiceDefinition<S, L, V> {
   return definition;
 }
 
@@ -29,25 +32,50 @@ function defineService<S, L>(definition: ServiceDefinition<S, L>): ServiceDefini
 export const SERVICE_REGISTRY = {
   users: defineService({
     urlEnv: 'USERS_URL',
-    defaults: { maxBatchSize: 100, connections: 32, bulkhead: { maxConcurrent: 64, maxQueue: 256 } },
+    cacheKind: 'user',
+    defaults: {
+      maxBatchSize: 100,
+      connections: 32,
+      bulkhead: { maxConcurrent: 64, maxQueue: 256 },
+      cache: { freshMs: 60_000, staleMs: 3_600_000 },
+    },
     createService: createUsersService,
     createLoaders: createUsersLoaders,
   }),
   catalog: defineService({
     urlEnv: 'CATALOG_URL',
-    defaults: { maxBatchSize: 200, connections: 32, bulkhead: { maxConcurrent: 64, maxQueue: 256 } },
+    cacheKind: 'product',
+    defaults: {
+      maxBatchSize: 200,
+      connections: 32,
+      bulkhead: { maxConcurrent: 64, maxQueue: 256 },
+      cache: { freshMs: 300_000, staleMs: 86_400_000 },
+    },
     createService: createCatalogService,
     createLoaders: createCatalogLoaders,
   }),
   orders: defineService({
     urlEnv: 'ORDERS_URL',
-    defaults: { maxBatchSize: 100, connections: 32, bulkhead: { maxConcurrent: 64, maxQueue: 256 } },
+    cacheKind: 'order',
+    // Orders change under the app's feet (status, notes): not cached unless configured.
+    defaults: {
+      maxBatchSize: 100,
+      connections: 32,
+      bulkhead: { maxConcurrent: 64, maxQueue: 256 },
+      cache: { freshMs: 0, staleMs: 0 },
+    },
     createService: createOrdersService,
     createLoaders: createOrdersLoaders,
   }),
   recommendations: defineService({
     urlEnv: 'RECOMMENDATIONS_URL',
-    defaults: { maxBatchSize: 1, connections: 16, bulkhead: { maxConcurrent: 32, maxQueue: 64 } },
+    cacheKind: 'recommendations',
+    defaults: {
+      maxBatchSize: 1,
+      connections: 16,
+      bulkhead: { maxConcurrent: 32, maxQueue: 64 },
+      cache: { freshMs: 30_000, staleMs: 600_000 },
+    },
     createService: createRecommendationsService,
     createLoaders: (): RecommendationsLoaders => ({}),
   }),

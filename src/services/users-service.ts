@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { EntityCache } from '../cache/create-entity-cache.js';
 import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../upstream/create-batch-loader.js';
 import { fetchBatch } from '../upstream/fetch-batch.js';
@@ -15,6 +16,7 @@ export interface UserRecord {
 
 /** Calls to the users backend (CONTRACT.md §5). */
 export interface UsersService {
+  readonly cache: EntityCache<UserRecord>;
   /** `GET /users?ids=…`: one call for every id; unknown ids are absent. */
   getUsersByIds(ids: readonly string[], call: CallContext): Promise<Map<string, UserRecord>>;
 }
@@ -23,8 +25,9 @@ export interface UsersLoaders {
   user: DataLoader<string, UserRecord | null>;
 }
 
-export function createUsersService(client: ServiceClient): UsersService {
+export function createUsersService(client: ServiceClient, cache: EntityCache<UserRecord>): UsersService {
   return {
+    cache,
     getUsersByIds: (ids, call) => fetchBatch<UserRecord>(client, '/users', ids, call),
   };
 }
@@ -35,6 +38,8 @@ export function createUsersLoaders(service: UsersService, client: ServiceClient,
     user: createBatchLoader({
       maxBatchSize: client.settings.maxBatchSize,
       fetchMany: (ids) => service.getUsersByIds(ids, call),
+      cache: service.cache,
+      stale: call.stale,
     }),
   };
 }

@@ -1,3 +1,5 @@
+import type { StaleTracker } from '../cache/stale-tracker.js';
+
 /**
  * What every backend call of one GraphQL request carries: the ids forwarded to
  * the backends, and the signal that aborts the call when the request is over.
@@ -10,6 +12,8 @@ export interface CallContext {
   readonly signal?: AbortSignal;
   /** `Date.now()` value by which every call of the request must be over. */
   readonly deadlineAt?: number;
+  /** Where cached values served stale during this request are marked. */
+  readonly stale?: StaleTracker;
 }
 
 /** The headers the backend contract asks for on every call. */

@@ -1,21 +1,34 @@
 import DataLoader from 'dataloader';
+import type { EntityCache } from '../cache/create-entity-cache.js';
+import type { StaleTracker } from '../cache/stale-tracker.js';
 
 export interface BatchLoaderOptions<V> {
   /** Most keys in one backend call; DataLoader splits a larger batch into several calls. */
   maxBatchSize: number;
   /** One backend call for these ids; ids the backend does not know are absent from the map. */
   fetchMany(ids: readonly string[]): Promise<ReadonlyMap<string, V>>;
+  /** The entity's cache: consulted first, filled after, standing in when the call fails. */
+  cache?: EntityCache<V>;
+  /** Where stale stand-ins of this request are marked. */
+  stale?: StaleTracker;
+  /** Told the size of every batch (metrics). */
+  onBatch?(size: number): void;
 }
 
 /**
- * A per-request DataLoader over a backend batch endpoint. Unknown ids resolve to
- * null (an answer, not an error); when the call fails, every id of that batch
- * gets the same error, and only the fields that asked for those ids fail.
+ * A per-request DataLoader over a backend batch endpoint. The cache sits inside the
+ * batch function (DataLoader's own cacheMap must stay synchronous): one cache read
+ * for the batch, one backend call for its misses, one cache write. Unknown ids
+ * resolve to null (an answer, not an error); when the call fails, every id of that
+ * batch without a stale stand-in gets the same error, and only the fields that asked
+ * for those ids fail.
  */
 export function createBatchLoader<V>(options: BatchLoaderOptions<V>): DataLoader<string, V | null> {
-  const { fetchMany } = options;
+  const { fetchMany, cache, stale, onBatch } = options;
   return new DataLoader<string, V | null>(
     async (ids) => {
+      onBatch?.(ids.length);
+      if (cache !== undefined) return cache.loadMany(ids, fetchMany, stale);
       try {
         const found = await fetchMany(ids);
         return ids.map((id) => found.get(id) ?? null);

@@ -1,3 +1,5 @@
+import type { CacheTtl } from '../cache/cache-settings.js';
+
 /** How a service's circuit breaker decides to open. */
 export type BreakerSettings =
   | {
@@ -51,4 +53,6 @@ export interface ServiceSettings {
   /** How long an open breaker rejects calls before letting a trial through. @default BREAKER_HALF_OPEN_AFTER_MS (30000) */
   halfOpenAfterMs: number;
   bulkhead: BulkheadSettings;
+  /** How long this backend's entities are served from the cache. */
+  cache: CacheTtl;
 }

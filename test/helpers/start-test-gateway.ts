@@ -4,6 +4,8 @@ import { loadConfig, type GatewayConfig } from '../../src/config.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/create-logger.js';
+import { SERVICE_NAMES } from '../../src/services/service-registry.js';
+import { writeTempFile } from './write-temp-file.js';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
 
@@ -36,11 +38,25 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /** Written to a temp file and passed as GATEWAY_CONFIG. */
+  gatewayConfig?: { services?: Record<string, Record<string, unknown>>; cache?: Record<string, unknown> };
+  /** false: no service caches anything (tests about backends' failures, not the cache). */
+  cache?: boolean;
+}
+
 /**
  * Real reference backends on ephemeral ports and a real gateway listening on an
  * ephemeral port in front of them, as `npm start` runs them.
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const gatewayConfig = { ...options.gatewayConfig, services: { ...options.gatewayConfig?.services } };
+  if (options.cache === false) {
+    for (const name of SERVICE_NAMES) gatewayConfig.services[name] = { ...gatewayConfig.services[name], cache: { freshMs: 0, staleMs: 0 } };
+  }
+  if (options.gatewayConfig !== undefined || options.cache === false) {
+    env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
+  }
   const backends = await startReferenceBackends();
   const config = loadConfig({
     USERS_URL: backends.urls.users,

@@ -7,7 +7,7 @@ const QUERY = '{ product(id: "p9") { id } }';
 describe('backend 429 with Retry-After', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2', REQUEST_DEADLINE_MS: '3000' });
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2', REQUEST_DEADLINE_MS: '3000' }, { cache: false });
   });
   afterEach(() => {
     t.backends.catalog.clearFault();

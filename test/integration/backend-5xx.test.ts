@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
-import { writeTempFile } from '../helpers/write-temp-file.js';
 
 const QUERY = '{ product(id: "p1") { id } viewer { id } }';
 
@@ -9,10 +8,7 @@ describe('backend 5xx', () => {
   let t: TestGateway;
   beforeAll(async () => {
     // A breaker that never opens here: this file is about retries, and its failures add up.
-    t = await startTestGateway({
-      UPSTREAM_MAX_RETRIES: '2',
-      GATEWAY_CONFIG: writeTempFile('gateway.json', { services: { catalog: { breaker: { kind: 'consecutive', threshold: 1000 } } } }),
-    });
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' }, { cache: false, gatewayConfig: { services: { catalog: { breaker: { kind: 'consecutive', threshold: 1000 } } } } });
   });
   afterEach(() => {
     t.backends.catalog.clearFault();

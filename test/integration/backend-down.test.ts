@@ -18,7 +18,7 @@ const HOME = '{ viewer { id orders(first: 1) { nodes { id } } } recommendations(
 describe('backend down (connection refused)', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ RECOMMENDATIONS_URL: `http://127.0.0.1:${await closedPort()}` });
+    t = await startTestGateway({ RECOMMENDATIONS_URL: `http://127.0.0.1:${await closedPort()}` }, { cache: false });
   });
   afterAll(() => t.close());
 

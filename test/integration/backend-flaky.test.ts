@@ -4,7 +4,7 @@ import { startTestGateway, type TestGateway } from '../helpers/start-test-gatewa
 describe('backend flaky', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' });
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' }, { cache: false });
     // 3 of every 10 catalog requests fail with 503, evenly spread.
     t.backends.catalog.setFault({ mode: 'flaky', rate: 0.3 });
   });

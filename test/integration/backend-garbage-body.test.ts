@@ -7,7 +7,7 @@ const QUERY = '{ products(ids: ["p1", "p2"]) { id } viewer { id } }';
 describe('backend garbage body', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' });
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' }, { cache: false });
     t.backends.catalog.setFault({ mode: 'garbage' });
   });
   afterAll(() => t.close());

@@ -8,7 +8,7 @@ const TIMEOUT_MS = 300;
 describe('backend hang', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), UPSTREAM_MAX_RETRIES: '1' });
+    t = await startTestGateway({ UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), UPSTREAM_MAX_RETRIES: '1' }, { cache: false });
     t.backends.recommendations.setFault({ mode: 'hang' });
   });
   afterAll(() => t.close());

@@ -14,7 +14,7 @@ describe('circuit breaker opens and recovers', () => {
   const health = async () => (await (await fetch(`${t.url}/health/detailed`)).json()) as Health;
   beforeAll(async () => {
     // Consecutive breaker, threshold 5 (the default); no retries so one query = one failure.
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS) });
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS) }, { cache: false });
   });
   afterAll(() => t.close());
 

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
-import { writeTempFile } from '../helpers/write-temp-file.js';
 
 const QUERY = '{ viewer { id } recommendations(first: 1) { id } }';
 
 describe('bulkhead full', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({
-      GATEWAY_CONFIG: writeTempFile('gateway.json', { services: { recommendations: { bulkhead: { maxConcurrent: 1, maxQueue: 0 } } } }),
-    });
+    t = await startTestGateway({}, { cache: false, gatewayConfig: { services: { recommendations: { bulkhead: { maxConcurrent: 1, maxQueue: 0 } } } } });
     t.backends.recommendations.setFault({ mode: 'slow', delayMs: 400 });
   });
   afterAll(() => t.close());

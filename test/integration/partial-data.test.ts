@@ -5,7 +5,7 @@ describe('partial data: one failing backend fails only its fields', () => {
   let t: TestGateway;
   beforeAll(async () => {
     // No retries: this file is about the shape of partial answers, not about policies.
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '300' });
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '300' }, { cache: false });
   });
   afterEach(() => {
     for (const name of ['users', 'catalog', 'orders', 'recommendations'] as const) t.backends[name].clearFault();

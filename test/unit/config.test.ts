@@ -60,15 +60,16 @@ describe('loadConfig: defaults', () => {
     };
     const bulkhead = { maxConcurrent: 64, maxQueue: 256 };
     expect(services).toEqual({
-      users: { ...common, url: URLS.USERS_URL, maxBatchSize: 100, connections: 32, bulkhead },
-      catalog: { ...common, url: URLS.CATALOG_URL, maxBatchSize: 200, connections: 32, bulkhead },
-      orders: { ...common, url: URLS.ORDERS_URL, maxBatchSize: 100, connections: 32, bulkhead },
+      users: { ...common, url: URLS.USERS_URL, maxBatchSize: 100, connections: 32, bulkhead, cache: { freshMs: 60_000, staleMs: 3_600_000 } },
+      catalog: { ...common, url: URLS.CATALOG_URL, maxBatchSize: 200, connections: 32, bulkhead, cache: { freshMs: 300_000, staleMs: 86_400_000 } },
+      orders: { ...common, url: URLS.ORDERS_URL, maxBatchSize: 100, connections: 32, bulkhead, cache: { freshMs: 0, staleMs: 0 } },
       recommendations: {
         ...common,
         url: URLS.RECOMMENDATIONS_URL,
         maxBatchSize: 1,
         connections: 16,
         bulkhead: { maxConcurrent: 32, maxQueue: 64 },
+        cache: { freshMs: 30_000, staleMs: 600_000 },
       },
     });
   });

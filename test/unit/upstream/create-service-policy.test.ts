@@ -22,6 +22,7 @@ function settings(overrides: Partial<ServiceSettings> = {}): ServiceSettings {
     breaker: { kind: 'consecutive', threshold: 3 },
     halfOpenAfterMs: 5000,
     bulkhead: { maxConcurrent: 2, maxQueue: 1 },
+    cache: { freshMs: 0, staleMs: 0 },
     ...overrides,
   };
 }
