@@ -47,6 +47,9 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
   });
   const store = new KeyvRedis(client, { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 300 });
   const keyv = new Keyv({ store, useKeyPrefix: false, throwOnErrors: true });
+  // Keyv hands its default namespace ("keyv") to the store, which would prefix every
+  // key with "keyv::"; our keys carry their own namespace (as @keyv/redis' createKeyv does).
+  keyv.namespace = undefined;
   let errors = 0;
   let current: RedisTierState = 'connecting';
   let closed = false;

@@ -25,6 +25,8 @@ export interface TieredCache {
   /** L2 state: `disabled` without REDIS_URL. */
   redisState(): 'disabled' | 'connecting' | 'up' | 'degraded';
   readonly l1Size: number;
+  /** Resolves once every background L2 write started so far has ended. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,10 @@ export function createTieredCache(settings: CacheSettings, deps: TieredCacheDeps
     async deleteMany(keys) {
       await l1.deleteMany(keys);
       if (l2 !== null) await l2.deleteMany(keys);
+    },
+
+    async settled() {
+      await Promise.allSettled([...pendingWrites]);
     },
 
     async close() {

@@ -30,6 +30,10 @@ export interface TestGateway {
   readonly config: GatewayConfig;
   /** Parsed JSON log lines the gateway wrote. */
   readonly logs: Record<string, unknown>[];
+  /** Cache lookups by tier and result, as the gateway reported them. */
+  readonly cacheLookups: Record<'l1' | 'l2', { hit: number; miss: number }>;
+  /** Redis errors the gateway saw. */
+  readonly redisErrors: unknown[];
   token(userId: string, expiresIn?: string | number): Promise<string>;
   /** POSTs a GraphQL request over real HTTP; returns status, headers and parsed body. */
   gql(query: string, options?: GqlOptions): Promise<{ status: number; headers: Headers; body: GraphQLResponseBody }>;
@@ -77,7 +81,17 @@ export async function startTestGateway(env: Record<string, string> = {}, options
       done();
     },
   });
-  const gateway = createGateway(config, { logger: createLogger({ level: config.logLevel, destination }) });
+  const cacheLookups = { l1: { hit: 0, miss: 0 }, l2: { hit: 0, miss: 0 } };
+  const redisErrors: unknown[] = [];
+  const gateway = createGateway(config, {
+    logger: createLogger({ level: config.logLevel, destination }),
+    cacheObserver: {
+      lookup: (tier, result, count) => {
+        cacheLookups[tier][result] += count;
+      },
+      redisError: (error) => redisErrors.push(error),
+    },
+  });
   const { url } = await gateway.listen(0, '127.0.0.1');
   const token = (userId: string, expiresIn?: string | number) =>
     signDevToken(userId, TEST_JWT_SECRET, expiresIn === undefined ? {} : { expiresIn });
@@ -88,6 +102,8 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     gateway,
     config,
     logs,
+    cacheLookups,
+    redisErrors,
     token,
     async gql(query, options = {}) {
       const headers: Record<string, string> = {

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from '@keyv/redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+
+// The Redis that .ci/run guarantees; a fresh key prefix keeps runs apart.
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+describe('tiered cache: L1 in process, L2 in a real Redis shared by instances', () => {
+  const keyPrefix = `t${randomUUID().slice(0, 8)}`;
+  const redis = createClient({ url: REDIS_URL });
+  let a: TestGateway;
+  let b: TestGateway;
+  beforeAll(async () => {
+    redis.on('error', () => undefined);
+    await redis.connect();
+    const options = { gatewayConfig: { cache: { keyPrefix } } };
+    [a, b] = await Promise.all([startTestGateway({ REDIS_URL }, options), startTestGateway({ REDIS_URL }, options)]);
+    await Promise.all([a, b].map((t) => waitForRedis(t)));
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${keyPrefix}:*`);
+    if (keys.length > 0) await redis.del(keys);
+    await redis.close();
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  it('misses both tiers first, then serves the same product from L1 without a backend call', async () => {
+    const first = await a.gql('{ product(id: "p7") { id name } }');
+    expect(first.body.data?.product).toEqual({ id: 'p7', name: expect.any(String) });
+    expect(a.backends.catalog.stats().requests).toBe(1);
+    expect(a.cacheLookups).toEqual({ l1: { hit: 0, miss: 1 }, l2: { hit: 0, miss: 1 } });
+
+    const second = await a.gql('{ product(id: "p7") { id name } }');
+    expect(second.body).toEqual(first.body);
+    expect(a.backends.catalog.stats().requests).toBe(1);
+    expect(a.cacheLookups.l1).toEqual({ hit: 1, miss: 1 });
+  });
+
+  it('stores entries in Redis under a namespaced, versioned key', async () => {
+    await a.gateway.cache.settled();
+    const raw = await redis.get(`${keyPrefix}:v1:product:p7`);
+    expect(raw).not.toBeNull();
+    const stored = JSON.parse(raw!) as { value: { v: { id: string }; t: number; x: number } };
+    expect(stored.value.v.id).toBe('p7');
+    // The hard TTL of products is 24 h.
+    expect(stored.value.x - stored.value.t).toBe(86_400_000);
+    const ttl = await redis.pTTL(`${keyPrefix}:v1:product:p7`);
+    expect(ttl).toBeGreaterThan(86_000_000);
+  });
+
+  it("a second instance's first request is an L2 hit, then promoted into its L1", async () => {
+    const { body } = await b.gql('{ product(id: "p7") { id name } }');
+    expect(body.data?.product).toEqual({ id: 'p7', name: expect.any(String) });
+    expect(b.backends.catalog.stats().requests).toBe(0);
+    expect(b.cacheLookups).toEqual({ l1: { hit: 0, miss: 1 }, l2: { hit: 1, miss: 0 } });
+    await b.gql('{ product(id: "p7") { id } }');
+    expect(b.cacheLookups.l1.hit).toBe(1);
+    expect(b.cacheLookups.l2).toEqual({ hit: 1, miss: 0 });
+  });
+
+  it('one batch is one read per tier and one backend call for the misses only', async () => {
+    a.resetBackendStats();
+    const { body } = await a.gql('{ products(ids: ["p7", "p8", "p9"]) { id } }');
+    expect(body.data?.products).toEqual([{ id: 'p7' }, { id: 'p8' }, { id: 'p9' }]);
+    expect(a.backends.catalog.requests.map((r) => decodeURIComponent(r.query))).toEqual(['ids=p8,p9']);
+  });
+});
+
+async function waitForRedis(t: TestGateway): Promise<void> {
+  for (let i = 0; i < 100 && t.gateway.cache.redisState() !== 'up'; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(t.gateway.cache.redisState()).toBe('up');
+}

@@ -1,0 +1,144 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { locationOf } from '../helpers/field-location.js';
+import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+
+const FRESH_MS = 250;
+
+/** Waits until entries cached now are past their fresh TTL (they stay usable-if-stale). */
+const pastFresh = () => new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
+
+describe('cache TTLs and stale-if-error', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(
+      { UPSTREAM_MAX_RETRIES: '0' },
+      {
+        gatewayConfig: {
+          services: {
+            catalog: { cache: { freshMs: FRESH_MS, staleMs: 60_000 } },
+            recommendations: { cache: { freshMs: FRESH_MS, staleMs: 60_000 } },
+          },
+        },
+      },
+    );
+  });
+  afterEach(() => {
+    t.backends.catalog.clearFault();
+    t.backends.recommendations.clearFault();
+    t.resetBackendStats();
+  });
+  afterAll(() => t.close());
+
+  it('serves a fresh entry without the backend, and asks the backend again once it is past its fresh TTL', async () => {
+    await t.gql('{ product(id: "p21") { id } }');
+    await t.gql('{ product(id: "p21") { id } }');
+    expect(t.backends.catalog.stats().requests).toBe(1);
+    await pastFresh();
+    const { body, headers } = await t.gql('{ product(id: "p21") { id } }');
+    expect(body).toEqual({ data: { product: { id: 'p21' } } });
+    expect(t.backends.catalog.stats().requests).toBe(2);
+    expect(headers.get('cache-control')).toBeNull();
+  });
+
+  it('serves a stale entry, with a STALE_DATA warning and no error, when the backend fails', async () => {
+    const fresh = await t.gql('{ product(id: "p22") { id name priceCents } }');
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '500' });
+    t.resetBackendStats();
+    const { status, headers, body } = await t.gql('{ product(id: "p22") { id name priceCents } }');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: fresh.body.data,
+      extensions: { warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }] },
+    });
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect(t.backends.catalog.stats().requests).toBe(1);
+  });
+
+  it('in a list, stale entries stand in and entries never cached fail with the error', async () => {
+    await t.gql('{ products(ids: ["p23"]) { id } }');
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '503' });
+    const query = '{ products(ids: ["p23", "p24"]) { id } }';
+    const { headers, body } = await t.gql(query);
+    expect(body).toEqual({
+      data: { products: [{ id: 'p23' }, null] },
+      errors: [
+        {
+          message: 'catalog is temporarily unavailable',
+          locations: locationOf(query, 'products'),
+          path: ['products', 1],
+          extensions: { code: 'SERVICE_UNAVAILABLE', service: 'catalog', retryable: true, retryAfter: 1 },
+        },
+      ],
+      extensions: { warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['products', 0], ageSeconds: 0 }] },
+    });
+    expect(headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('stands in for order items and recommendations too, each warning at its own path', async () => {
+    const query = '{ viewer { orders(first: 1) { nodes { items { product { id } } } } } recommendations(first: 2) { id } }';
+    const before = await t.gql(query, { as: 'u5' });
+    expect(before.body.errors).toBeUndefined();
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '500' });
+    t.backends.recommendations.setFault({ mode: 'reset' });
+    const { body } = await t.gql(query, { as: 'u5' });
+    expect(body.data).toEqual(before.body.data);
+    expect(body.errors).toBeUndefined();
+    const warnings = (body.extensions?.warnings ?? []) as { service: string; path: (string | number)[] }[];
+    const items = (before.body.data as { viewer: { orders: { nodes: { items: unknown[] }[] } } }).viewer.orders.nodes[0]!.items;
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        { code: 'STALE_DATA', service: 'recommendations', path: ['recommendations'], ageSeconds: 0 },
+        { code: 'STALE_DATA', service: 'catalog', path: ['recommendations', 0], ageSeconds: 0 },
+        { code: 'STALE_DATA', service: 'catalog', path: ['recommendations', 1], ageSeconds: 0 },
+        ...items.map((_, index) => ({
+          code: 'STALE_DATA',
+          service: 'catalog',
+          path: ['viewer', 'orders', 'nodes', 0, 'items', index, 'product'],
+          ageSeconds: 0,
+        })),
+      ]),
+    );
+    expect(warnings).toHaveLength(3 + items.length);
+  });
+
+  it('keeps serving stale data once the breaker is open, without calling the backend', async () => {
+    await t.gql('{ product(id: "p25") { id } }');
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '500' });
+    for (let i = 0; i < 6; i += 1) await t.gql('{ product(id: "p99") { id } }');
+    const health = (await (await fetch(`${t.url}/health/detailed`)).json()) as { services: { catalog: { breaker: string } } };
+    expect(health.services.catalog.breaker).toBe('open');
+    t.resetBackendStats();
+    const { body } = await t.gql('{ product(id: "p25") { id } }');
+    expect(body).toEqual({
+      data: { product: { id: 'p25' } },
+      extensions: { warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }] },
+    });
+    expect(t.backends.catalog.stats().requests).toBe(0);
+  });
+});
+
+describe('updateOrder and the order cache', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({}, { gatewayConfig: { services: { orders: { cache: { freshMs: 60_000, staleMs: 600_000 } } } } });
+  });
+  afterAll(() => t.close());
+
+  it('never serves an order older than the version a mutation just returned', async () => {
+    const before = await t.gql('{ order(id: "o00002") { id version status } }', { as: 'u2' });
+    expect(before.body.data).toEqual({ order: { id: 'o00002', version: 1, status: expect.any(String) } });
+    const updated = await t.gql('mutation { updateOrder(input: { id: "o00002", expectedVersion: 1, note: "leave at the door" }) { version } }', {
+      as: 'u2',
+    });
+    expect(updated.body.data).toEqual({ updateOrder: { version: 2 } });
+    t.resetBackendStats();
+    const after = await t.gql('{ order(id: "o00002") { version note } }', { as: 'u2' });
+    expect(after.body.data).toEqual({ order: { version: 2, note: 'leave at the door' } });
+    // Served from the cache the mutation refreshed, not by asking the backend again.
+    expect(t.backends.orders.stats().requests).toBe(0);
+  });
+});
