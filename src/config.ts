@@ -13,6 +13,10 @@ export interface GatewayConfig {
   /** `NODE_ENV=production`: no introspection or GraphiQL, masked errors, secrets required. */
   production: boolean;
   logLevel: LogLevel;
+  /** `pretty` (pino-pretty, development only) or `json`. */
+  logFormat: 'json' | 'pretty';
+  /** Prefix of the gateway's own metric families. */
+  metricsPrefix: string;
   jwtSecret: string;
   syncTokenSecret: string;
   /** True when a secret fell back to the development default (never in production). */
@@ -88,6 +92,11 @@ const envSchema = z.object({
   GATEWAY_CONFIG: z.string().optional(),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'expected json or pretty' }).default('json'),
+  METRICS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,40}$/, { error: 'expected a Prometheus name prefix such as gateway_' })
+    .default('gateway_'),
   SYNC_TOKEN_TTL_SECONDS: integer(60, 366 * 24 * 3600).default(30 * 24 * 3600),
 });
 
@@ -242,6 +251,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     nodeEnv: vars.NODE_ENV,
     production,
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT,
+    metricsPrefix: vars.METRICS_PREFIX,
     jwtSecret: vars.JWT_SECRET ?? DEV_JWT_SECRET,
     syncTokenSecret: vars.SYNC_TOKEN_SECRET ?? DEV_SYNC_TOKEN_SECRET,
     usingDevSecrets: vars.JWT_SECRET === undefined || vars.SYNC_TOKEN_SECRET === undefined,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import { StaleTracker } from './cache/stale-tracker.js';
@@ -10,21 +11,31 @@ import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { upstreamErrorToGraphQL } from './errors/upstream-error-to-graphql.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
+import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
+import { createServiceHealth } from './observability/create-service-health.js';
 import { handleHealthRoute } from './observability/health-routes.js';
+import { handleMetricsRoute } from './observability/metrics-route.js';
+import { readVersion } from './observability/read-version.js';
 import { resolveRequestId } from './observability/request-id.js';
+import { useAccessLog } from './plugins/use-access-log.js';
+import { useGraphQLMetrics } from './plugins/use-graphql-metrics.js';
 import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
 import { usePartialResponseHeaders } from './plugins/use-partial-response-headers.js';
 import { useStaleWarnings } from './plugins/use-stale-warnings.js';
 import { createServiceSet, type ServiceSet } from './services/create-service-set.js';
+import { SERVICE_NAMES } from './services/service-registry.js';
 import { createSyncTokenCodec } from './sync/sync-token-codec.js';
 import { isUpstreamError } from './upstream/upstream-error.js';
+import { combineObservers } from './upstream/upstream-observer.js';
 
 export interface GatewayDeps {
   /** @default a pino logger at `config.logLevel` on stdout */
   logger?: Logger;
-  /** Told about cache lookups and Redis errors (metrics). */
+  /** Also told about cache lookups and Redis errors (tests). */
   cacheObserver?: CacheObserver;
+  /** @default a new Registry: one per instance, never prom-client's global one */
+  registry?: Registry;
 }
 
 export type GatewayYoga = YogaServerInstance<RequestIdServerContext, GatewayContext>;
@@ -36,19 +47,48 @@ export interface Gateway {
   readonly yoga: GatewayYoga;
   readonly services: ServiceSet;
   readonly cache: TieredCache;
+  readonly registry: Registry;
+  readonly metrics: GatewayMetrics;
   /** The node:http request listener: health probes first, then GraphQL. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Starts an HTTP server; port 0 picks a free one. */
   listen(port?: number, host?: string): Promise<{ server: Server; url: string; port: number }>;
-  /** Stops accepting requests, lets in-flight ones finish, closes backend pools. */
+  /** Marks the instance not ready (readiness 503) while it still serves: the start of a drain. */
+  drain(): void;
+  /** Drains, stops accepting requests, lets in-flight ones finish, closes backend pools. */
   close(): Promise<void>;
 }
 
 /** Builds the gateway from a validated config. */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
-  const logger = deps.logger ?? createLogger({ level: config.logLevel });
-  const cache = createTieredCache(config.cache, { logger, observer: deps.cacheObserver });
-  const services = createServiceSet(config.services, { logger, cache, cacheSettings: config.cache });
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' });
+  const registry = deps.registry ?? new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createGatewayMetrics({ registry, prefix: config.metricsPrefix, services: SERVICE_NAMES });
+  const serviceHealth = createServiceHealth(SERVICE_NAMES);
+  const external = deps.cacheObserver;
+  const cache = createTieredCache(config.cache, {
+    logger,
+    observer: {
+      lookup: (tier, result, count) => {
+        metrics.cache.lookup(tier, result, count);
+        external?.lookup?.(tier, result, count);
+      },
+      redisError: (error) => {
+        metrics.cache.redisError(error);
+        external?.redisError?.(error);
+      },
+    },
+  });
+  const services = createServiceSet(config.services, {
+    logger,
+    cache,
+    cacheSettings: config.cache,
+    observer: combineObservers(metrics.upstream, serviceHealth),
+  });
+  for (const client of Object.values(services.clients)) metrics.observePolicy(client.policy);
+  const version = readVersion();
+  const startedAt = Date.now();
   const authenticate = createAuthenticator({ secret: config.jwtSecret });
   const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
   const requestIds = useRequestId();
@@ -75,13 +115,22 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         return yogaMaskError(error, message, isDev && !config.production);
       },
     },
-    plugins: [requestIds, deadlines, useStaleWarnings(), usePartialResponseHeaders()],
+    plugins: [
+      requestIds,
+      useAccessLog(logger, requestIds.requestIdOf),
+      useGraphQLMetrics(registry),
+      deadlines,
+      useStaleWarnings(),
+      usePartialResponseHeaders(),
+    ],
     context: async ({ request }) => {
       const requestId = requestIds.requestIdOf(request);
       const auth = await authenticate(request.headers.get('authorization'));
       const deadline = deadlines.start(request);
       const stale = new StaleTracker();
+      const requestLogger = logger.child({ requestId });
       const call = {
+        logger: requestLogger,
         requestId,
         viewerId: auth.status === 'authenticated' ? auth.viewerId : null,
         signal: deadline.signal,
@@ -94,7 +143,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         call,
         services: services.services,
         loaders: services.createLoaders(call),
-        logger: logger.child({ requestId }),
+        logger: requestLogger,
         syncTokens,
         stale,
       };
@@ -102,14 +151,23 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   });
 
   const health = {
-    // The cache is optional: a dead Redis degrades, it never makes the gateway unready.
+    // The cache is optional: a dead Redis degrades, it never makes the gateway unready
+    // (a Redis outage must not take every replica out of the load balancer).
     ready: () => !shuttingDown,
+    readiness: () => (shuttingDown ? { reason: 'shutting down' } : {}),
     details: () => ({
+      version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       redis: cache.redisState(),
       services: Object.fromEntries(
         Object.values(services.clients).map((client) => [
           client.name,
-          { breaker: client.policy.breakerState(), retryAfterSeconds: client.policy.secondsUntilHalfOpen() },
+          {
+            breaker: client.policy.breakerState(),
+            retryAfterSeconds: client.policy.secondsUntilHalfOpen(),
+            consecutiveFailures: client.policy.consecutiveFailures(),
+            ...serviceHealth.snapshot(client.name),
+          },
         ]),
       ),
     }),
@@ -119,6 +177,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     const header = req.headers['x-request-id'];
     const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
     if (handleHealthRoute(req, res, health, requestId)) return;
+    if (handleMetricsRoute(req, res, registry, requestId)) return;
     const fail = (error: unknown) => {
       logger.error({ err: error, requestId }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'x-request-id': requestId });
@@ -139,6 +198,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     yoga,
     services,
     cache,
+    registry,
+    metrics,
     handle,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
@@ -153,6 +214,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           resolve({ server: created, url: `http://${shownHost}:${bound}`, port: bound });
         });
       });
+    },
+    drain() {
+      shuttingDown = true;
     },
     async close() {
       shuttingDown = true;

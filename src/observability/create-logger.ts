@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 
@@ -7,6 +8,18 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Where the JSON lines go; tests pass a stream and parse them back. @default stdout */
   destination?: DestinationStream;
+  /** Human-readable lines through pino-pretty (a development dependency) when installed. @default false */
+  pretty?: boolean;
+}
+
+/** pino-pretty is only installed with the development dependencies. */
+function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -14,7 +27,8 @@ export interface LoggerOptions {
  * a logged object (headers, tokens).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const pretty = options.pretty === true && options.destination === undefined && prettyAvailable();
+  const logger = pino(
     {
       level: options.level,
       base: { service: 'mobile-gateway' },
@@ -32,7 +46,10 @@ export function createLogger(options: LoggerOptions): Logger {
         ],
         censor: '[redacted]',
       },
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
     },
     options.destination,
   );
+  if (options.pretty === true && !pretty) logger.warn('LOG_FORMAT=pretty needs pino-pretty (a development dependency): logging JSON');
+  return logger;
 }

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface HealthState {
   /** False once shutdown began, so load balancers stop sending traffic. */
   readonly ready: () => boolean;
+  /** Extra JSON for `/health/ready` (why it is or is not ready). */
+  readonly readiness?: () => Record<string, unknown>;
   /** Extra JSON for `/health/detailed`. */
   readonly details: () => Record<string, unknown>;
 }
@@ -21,7 +23,7 @@ export function handleHealthRoute(req: IncomingMessage, res: ServerResponse, sta
   } else if (path === '/health/ready') {
     const ready = state.ready();
     status = ready ? 200 : 503;
-    body = { status: ready ? 'ready' : 'not_ready' };
+    body = { status: ready ? 'ready' : 'not_ready', ...state.readiness?.() };
   } else {
     body = { status: state.ready() ? 'ready' : 'not_ready', ...state.details() };
   }

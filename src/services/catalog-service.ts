@@ -41,6 +41,7 @@ export function createCatalogLoaders(service: CatalogService, client: ServiceCli
       fetchMany: (ids) => service.getProductsByIds(ids, call),
       cache: service.cache,
       stale: call.stale,
+      onBatch: client.onBatch,
     }),
   };
 }

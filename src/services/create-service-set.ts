@@ -7,6 +7,7 @@ import type { Logger } from '../observability/create-logger.js';
 import { createServicePolicy } from '../upstream/create-service-policy.js';
 import { createServiceClient, type ServiceClient } from '../upstream/service-client.js';
 import type { ServiceSettings } from '../upstream/service-settings.js';
+import type { UpstreamObserver } from '../upstream/upstream-observer.js';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type Loaders, type ServiceName, type Services } from './service-registry.js';
 
 /** The backends of one gateway instance: built once, shared by every request. */
@@ -22,6 +23,8 @@ export interface ServiceSetDeps {
   logger: Logger;
   cache: TieredCache;
   cacheSettings: Pick<CacheSettings, 'keyPrefix'>;
+  /** Told about every attempt and batch (metrics, health). */
+  observer?: UpstreamObserver;
 }
 
 export function createServiceSet(settings: Record<ServiceName, ServiceSettings>, deps: ServiceSetDeps): ServiceSet {
@@ -34,9 +37,11 @@ export function createServiceSet(settings: Record<ServiceName, ServiceSettings>,
       baseUrl: serviceSettings.url,
       timeoutMs: serviceSettings.timeoutMs,
       connections: serviceSettings.connections,
+      observer: deps.observer,
     });
     const policy = createServicePolicy(name, serviceSettings, { logger: deps.logger.child({ service: name }) });
-    const client = createServiceClient(name, serviceSettings, http, policy);
+    const batch = deps.observer?.batch;
+    const client = createServiceClient(name, serviceSettings, http, policy, batch && ((size: number) => batch(name, size)));
     clients[name] = client;
     const definition = SERVICE_REGISTRY[name] as { cacheKind: string; createService(c: ServiceClient, cache: unknown): unknown };
     const entityCache = createEntityCache({

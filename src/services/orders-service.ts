@@ -169,6 +169,7 @@ export function createOrdersLoaders(service: OrdersService, client: ServiceClien
       fetchMany: (ids) => service.getOrdersByIds(ids, call),
       cache: service.cache,
       stale: call.stale,
+      onBatch: client.onBatch,
     }),
   };
 }

@@ -40,6 +40,7 @@ export function createUsersLoaders(service: UsersService, client: ServiceClient,
       fetchMany: (ids) => service.getUsersByIds(ids, call),
       cache: service.cache,
       stale: call.stale,
+      onBatch: client.onBatch,
     }),
   };
 }

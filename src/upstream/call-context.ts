@@ -1,4 +1,5 @@
 import type { StaleTracker } from '../cache/stale-tracker.js';
+import type { Logger } from '../observability/create-logger.js';
 
 /**
  * What every backend call of one GraphQL request carries: the ids forwarded to
@@ -14,6 +15,8 @@ export interface CallContext {
   readonly deadlineAt?: number;
   /** Where cached values served stale during this request are marked. */
   readonly stale?: StaleTracker;
+  /** The request's logger (carries its request id). */
+  readonly logger?: Logger;
 }
 
 /** The headers the backend contract asks for on every call. */

@@ -33,7 +33,11 @@ export interface PolicyCall {
   deadlineAt?: number;
   /** Safe to send twice: GETs, and writes that carry an idempotency key. */
   idempotent: boolean;
+  /** The request's logger (carries its request id); retries are logged there. */
+  logger?: Logger;
 }
+
+export type RejectionKind = 'circuit_open' | 'bulkhead_full';
 
 /**
  * The resilience policy of one backend, built once at start-up:
@@ -48,6 +52,10 @@ export interface ServicePolicy {
    */
   execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T>;
   breakerState(): BreakerStateName;
+  /** Failures the breaker counted since the last success. */
+  consecutiveFailures(): number;
+  /** Calls refused without touching the network. Returns a disposable, like cockatiel's events. */
+  onRejected(listener: (kind: RejectionKind) => void): { dispose(): void };
   /** Whole seconds until an open breaker lets a trial call through; null when not open. */
   secondsUntilHalfOpen(): number | null;
   /** cockatiel's policies, for observers (metrics, logs) to subscribe to their events. */
@@ -96,6 +104,14 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   const withRetry: IPolicy = wrap(bulkheadPolicy, retryPolicy, breaker);
   const withoutRetry: IPolicy = wrap(bulkheadPolicy, breaker);
 
+  let consecutive = 0;
+  breaker.onSuccess(() => {
+    consecutive = 0;
+  });
+  breaker.onFailure(({ handled }) => {
+    if (handled) consecutive += 1;
+  });
+
   // cockatiel has no API for the time until half-open: remember when it opened.
   let openedAt = 0;
   breaker.onBreak(() => {
@@ -104,18 +120,16 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   breaker.onStateChange((state) => {
     logger.warn({ service, state: stateName(state) }, `circuit breaker ${stateName(state)}`);
   });
-  retryPolicy.onRetry((event) => {
-    const error = 'error' in event ? event.error : undefined;
-    logger.warn(
-      { service, attempt: event.attempt, delayMs: Math.round(event.delay), reason: isUpstreamError(error) ? error.kind : 'unknown' },
-      'retrying upstream call',
-    );
-  });
-
   function secondsUntilHalfOpen(): number | null {
     if (breaker.state !== CircuitState.Open) return null;
     return Math.max(1, Math.ceil((openedAt + settings.halfOpenAfterMs - Date.now()) / 1000));
   }
+
+  const rejectionListeners = new Set<(kind: RejectionKind) => void>();
+  const rejected = (error: UpstreamError): UpstreamError => {
+    for (const listener of rejectionListeners) listener(error.kind as RejectionKind);
+    return error;
+  };
 
   function toUpstreamError(error: unknown): unknown {
     if (isUpstreamError(error)) {
@@ -123,15 +137,15 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       return untilHalfOpen !== null && !error.cancelled ? error.with({ retryAfter: Math.max(error.retryAfter ?? 0, untilHalfOpen) }) : error;
     }
     if (isBrokenCircuitError(error)) {
-      return new UpstreamError({
+      return rejected(new UpstreamError({
         kind: 'circuit_open',
         service,
         retryAfter: secondsUntilHalfOpen() ?? Math.ceil(settings.halfOpenAfterMs / 1000),
         message: `${service} circuit is open`,
-      });
+      }));
     }
     if (isBulkheadRejectedError(error)) {
-      return new UpstreamError({ kind: 'bulkhead_full', service, retryAfter: 1, message: `${service} has too many calls in flight` });
+      return rejected(new UpstreamError({ kind: 'bulkhead_full', service, retryAfter: 1, message: `${service} has too many calls in flight` }));
     }
     // cockatiel 3.2.1's isTaskCancelledError() tests the bulkhead flag: read the flag itself.
     if ((error as { isTaskCancelledError?: unknown } | null)?.isTaskCancelledError === true) {
@@ -146,27 +160,49 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     retry: retryPolicy,
     bulkhead: bulkheadPolicy,
     breakerState: () => stateName(breaker.state),
+    consecutiveFailures: () => consecutive,
+    onRejected(listener) {
+      rejectionListeners.add(listener);
+      return { dispose: () => rejectionListeners.delete(listener) };
+    },
     secondsUntilHalfOpen,
 
     async execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T> {
       // Half-open lets one trial through and cockatiel makes every other caller
       // wait for it; a phone is better served by an immediate answer.
       if (breaker.state === CircuitState.HalfOpen) {
-        throw new UpstreamError({
-          kind: 'circuit_open',
-          service,
-          retryAfter: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
-          message: `${service} circuit is half-open: a trial call is in flight`,
-        });
+        throw rejected(
+          new UpstreamError({
+            kind: 'circuit_open',
+            service,
+            retryAfter: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
+            message: `${service} circuit is half-open: a trial call is in flight`,
+          }),
+        );
       }
       const { signal, deadlineAt } = call;
       if (signal !== undefined && deadlineAt !== undefined) deadlines.set(signal, deadlineAt);
       // The last real failure: what the caller gets if the deadline cuts the retries short.
       let lastFailure: unknown;
+      let lastFailureAt = 0;
+      let attempts = 0;
       const guarded = async () => {
         // cockatiel's retry sleeps, then attempts again without looking at the signal.
         if (signal?.aborted === true) {
           throw new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
+        }
+        attempts += 1;
+        if (attempts > 1) {
+          (call.logger ?? logger).warn(
+            {
+              service,
+              attempt: attempts - 1,
+              delayMs: Math.round(Date.now() - lastFailureAt),
+              reason: isUpstreamError(lastFailure) ? lastFailure.kind : 'unknown',
+              status: isUpstreamError(lastFailure) ? lastFailure.status : undefined,
+            },
+            'retrying upstream call',
+          );
         }
         try {
           return await attempt();
@@ -179,7 +215,10 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
           ) {
             beyondBudget.add(error);
           }
-          if (!isCancelled(error)) lastFailure = error;
+          if (!isCancelled(error)) {
+            lastFailure = error;
+            lastFailureAt = Date.now();
+          }
           throw error;
         }
       };

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { UpstreamError } from './upstream-error.js';
 import { parseRetryAfter } from './parse-retry-after.js';
+import type { UpstreamObserver } from './upstream-observer.js';
 
 export interface HttpClientOptions {
   /** Service name, carried by every error for the error contract and metrics. */
@@ -24,6 +25,8 @@ export interface HttpClientOptions {
    * @default 5 MiB
    */
   maxResponseBytes?: number;
+  /** Told the outcome and duration of every attempt (metrics, health). */
+  observer?: UpstreamObserver;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -72,6 +75,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const basePath = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 1000;
   const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
+  const observe = options.observer?.attempt?.bind(options.observer);
   const pool = new Pool(base.origin, {
     connections: options.connections ?? 32,
     keepAliveTimeout: 10_000,
@@ -98,12 +102,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (outer.aborted) attempt.abort(outer.reason);
       else outer.addEventListener('abort', onOuterAbort, { once: true });
     }
+    const started = observe === undefined ? 0 : performance.now();
     try {
-      return await send(req, headers, body, attempt.signal);
-    } catch (error) {
-      if (outer?.aborted === true && (error as UpstreamError).kind === 'timeout') {
-        throw (error as UpstreamError).with({ cancelled: true, message: `${service} call cancelled: the request is over` });
+      const response = await send(req, headers, body, attempt.signal);
+      observe?.({ service, outcome: 'success', status: response.status, durationMs: performance.now() - started });
+      return response;
+    } catch (caught) {
+      let error = caught as UpstreamError;
+      if (outer?.aborted === true && error.kind === 'timeout') {
+        error = error.with({ cancelled: true, message: `${service} call cancelled: the request is over` });
       }
+      observe?.({
+        service,
+        outcome: 'failure',
+        status: error.status,
+        kind: error.kind,
+        cancelled: error.cancelled,
+        durationMs: performance.now() - started,
+      });
       throw error;
     } finally {
       clearTimeout(timer);

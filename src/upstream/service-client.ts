@@ -12,6 +12,8 @@ export interface ServiceClient {
   readonly name: string;
   readonly settings: ServiceSettings;
   readonly policy: ServicePolicy;
+  /** Told the size of every DataLoader batch to this backend (metrics). */
+  readonly onBatch: ((size: number) => void) | undefined;
   request(request: UpstreamRequest, call: CallContext): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
@@ -22,17 +24,19 @@ export function createServiceClient(
   settings: ServiceSettings,
   http: HttpClient,
   policy: ServicePolicy,
+  onBatch?: (size: number) => void,
 ): ServiceClient {
   return {
     name,
     settings,
     policy,
+    onBatch,
     request(request, call) {
       const headers = request.headers === undefined ? forwardedHeaders(call) : { ...request.headers, ...forwardedHeaders(call) };
       const prepared: UpstreamRequest = { ...request, headers, signal: request.signal ?? call.signal };
       // A write is sent twice only when the backend can tell the copies apart.
       const idempotent = request.method === 'GET' || headers['idempotency-key'] !== undefined;
-      const policyCall = { idempotent, signal: call.signal, deadlineAt: call.deadlineAt };
+      const policyCall = { idempotent, signal: call.signal, deadlineAt: call.deadlineAt, logger: call.logger };
       return policy.execute(() => http.request(prepared), policyCall);
     },
     close: () => http.close(),

@@ -1,0 +1,82 @@
+import { getOperationAST, type GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../context.js';
+import type { Logger } from '../observability/create-logger.js';
+import { isUpstreamError } from '../upstream/upstream-error.js';
+
+interface RequestRecord {
+  started: number;
+  requestId: string;
+  operationName: string | null;
+  viewerId: string | null;
+  errors: number;
+}
+
+/**
+ * One access line per GraphQL request (method, path, operation, status, duration,
+ * request id, viewer, number of errors), and an error line for every backend failure
+ * that reached the client, with what the client never sees (status, kind).
+ */
+export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => string): Plugin<GatewayContext> {
+  const records = new WeakMap<Request, RequestRecord>();
+  return {
+    onRequest({ request }) {
+      records.set(request, { started: performance.now(), requestId: requestIdOf(request), operationName: null, viewerId: null, errors: 0 });
+    },
+    onParams({ request, params }) {
+      const record = records.get(request);
+      if (record !== undefined) record.operationName = params.operationName ?? null;
+    },
+    onExecute({ args }) {
+      const context = args.contextValue as GatewayContext & { request: Request };
+      const record = records.get(context.request);
+      if (record !== undefined) {
+        // The name in the document when the client sent none beside it.
+        record.operationName ??= getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+        if (context.auth.status === 'authenticated') record.viewerId = context.auth.viewerId;
+      }
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result || result.errors === undefined) return;
+          for (const error of result.errors as readonly GraphQLError[]) {
+            const original = error.originalError;
+            if (!isUpstreamError(original)) continue;
+            context.logger.error(
+              {
+                service: original.service,
+                kind: original.kind,
+                status: original.status,
+                cancelled: original.cancelled || undefined,
+                path: error.path,
+                reason: original.message,
+              },
+              'upstream failure reached the client',
+            );
+          }
+        },
+      };
+    },
+    onResultProcess({ request, result }) {
+      const record = records.get(request);
+      if (record === undefined || Array.isArray(result) || !('errors' in result)) return;
+      record.errors = result.errors?.length ?? 0;
+    },
+    onResponse({ request, response }) {
+      const record = records.get(request);
+      if (record === undefined) return;
+      logger.info(
+        {
+          requestId: record.requestId,
+          method: request.method,
+          path: new URL(request.url).pathname,
+          operationName: record.operationName,
+          status: response.status,
+          durationMs: Math.round((performance.now() - record.started) * 100) / 100,
+          viewerId: record.viewerId,
+          errors: record.errors,
+        },
+        'request',
+      );
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@envelop/prometheus';
+import type { Plugin } from 'graphql-yoga';
+import type { Registry } from 'prom-client';
+import { createOperationNameBound } from '../observability/bounded-operation-name.js';
+
+const PHASE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * @envelop/prometheus for GraphQL requests, phases and errors, on the gateway's own
+ * registry, labelled by a bounded operation name and the operation type. The `path`
+ * label of the error metric is left out: one series per field path would explode.
+ */
+export function useGraphQLMetrics(registry: Registry): Plugin {
+  const bound = createOperationNameBound();
+  const labels = (params: FillLabelsFnParams) => ({
+    operationName: bound(params.operationName),
+    operationType: params.operationType ?? 'unknown',
+  });
+  const histogram = <Phase extends string>(name: string, help: string) =>
+    createHistogram<Phase, 'operationName' | 'operationType'>({
+      registry,
+      histogram: { name, help, labelNames: ['operationName', 'operationType'], buckets: PHASE_BUCKETS },
+      fillLabelsFn: labels,
+    });
+
+  return usePrometheus({
+    registry,
+    skipIntrospection: true,
+    metrics: {
+      graphql_envelop_request: createCounter({
+        registry,
+        counter: {
+          name: 'graphql_envelop_request_total',
+          help: 'GraphQL operations executed, by operation.',
+          labelNames: ['operationName', 'operationType'],
+        },
+        fillLabelsFn: labels,
+      }),
+      graphql_envelop_request_duration: histogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Duration of GraphQL operations, in seconds.'),
+      graphql_envelop_phase_parse: histogram<'parse'>('graphql_envelop_phase_parse', 'Time spent parsing GraphQL operations, in seconds.'),
+      graphql_envelop_phase_validate: histogram<'validate'>('graphql_envelop_phase_validate', 'Time spent validating GraphQL operations, in seconds.'),
+      graphql_envelop_phase_execute: histogram<'execute'>('graphql_envelop_phase_execute', 'Time spent executing GraphQL operations, in seconds.'),
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: {
+          name: 'graphql_envelop_error_result_total',
+          help: 'GraphQL errors in results, by operation and phase.',
+          labelNames: ['operationName', 'operationType', 'phase'],
+        },
+        fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'unknown' }),
+      }),
+    },
+  }) as Plugin;
+}
