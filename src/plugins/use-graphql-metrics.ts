@@ -13,13 +13,13 @@ const PHASE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 export function useGraphQLMetrics(registry: Registry): Plugin {
   const bound = createOperationNameBound();
   const labels = (params: FillLabelsFnParams) => ({
-    operationName: bound(params.operationName),
-    operationType: params.operationType ?? 'unknown',
+    operation_name: bound(params.operationName),
+    operation_type: params.operationType ?? 'unknown',
   });
   const histogram = <Phase extends string>(name: string, help: string) =>
-    createHistogram<Phase, 'operationName' | 'operationType'>({
+    createHistogram<Phase, 'operation_name' | 'operation_type'>({
       registry,
-      histogram: { name, help, labelNames: ['operationName', 'operationType'], buckets: PHASE_BUCKETS },
+      histogram: { name, help, labelNames: ['operation_name', 'operation_type'], buckets: PHASE_BUCKETS },
       fillLabelsFn: labels,
     });
 
@@ -32,7 +32,7 @@ export function useGraphQLMetrics(registry: Registry): Plugin {
         counter: {
           name: 'graphql_envelop_request_total',
           help: 'GraphQL operations executed, by operation.',
-          labelNames: ['operationName', 'operationType'],
+          labelNames: ['operation_name', 'operation_type'],
         },
         fillLabelsFn: labels,
       }),
@@ -45,7 +45,7 @@ export function useGraphQLMetrics(registry: Registry): Plugin {
         counter: {
           name: 'graphql_envelop_error_result_total',
           help: 'GraphQL errors in results, by operation and phase.',
-          labelNames: ['operationName', 'operationType', 'phase'],
+          labelNames: ['operation_name', 'operation_type', 'phase'],
         },
         fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'unknown' }),
       }),

@@ -52,9 +52,9 @@ describe('/metrics', () => {
     await t.gql('query Home { viewer { id orders(first: 2) { nodes { items { product { id } } } } } }', { as: 'u1' });
     await t.gql('{ product(id: "p1") { id } }');
     const samples = await scrape(t);
-    expect(sampleValue(samples, 'graphql_envelop_request_total', { operationName: 'Home', operationType: 'query' })).toBe(1);
-    expect(sampleValue(samples, 'graphql_envelop_request_total', { operationName: 'Anonymous', operationType: 'query' })).toBe(1);
-    expect(sampleValue(samples, 'graphql_envelop_phase_execute_count', { operationName: 'Home' })).toBe(1);
+    expect(sampleValue(samples, 'graphql_envelop_request_total', { operation_name: 'Home', operation_type: 'query' })).toBe(1);
+    expect(sampleValue(samples, 'graphql_envelop_request_total', { operation_name: 'Anonymous', operation_type: 'query' })).toBe(1);
+    expect(sampleValue(samples, 'graphql_envelop_phase_execute_count', { operation_name: 'Home' })).toBe(1);
     expect(sampleValue(samples, 'gateway_external_request_total', { service: 'users', status: '2xx' })).toBe(1);
     expect(sampleValue(samples, 'gateway_circuit_breaker_requests_total', { service: 'catalog', status: 'success' })).toBe(2);
     expect(sampleValue(samples, 'gateway_dataloader_batch_size_count', { service: 'catalog' })).toBe(2);
@@ -75,7 +75,7 @@ describe('/metrics', () => {
     expect(sampleValue(samples, 'gateway_retry_total', { ...rec, attempt: '1' })).toBe(3);
     expect(sampleValue(samples, 'gateway_external_request_total', { ...rec, status: '5xx' })).toBe(5);
     expect(sampleValue(samples, 'gateway_external_request_errors_total', rec)).toBe(5);
-    expect(sampleValue(samples, 'graphql_envelop_error_result_total', { operationName: 'Anonymous', phase: 'execute' })).toBe(3);
+    expect(sampleValue(samples, 'graphql_envelop_error_result_total', { operation_name: 'Anonymous', phase: 'execute' })).toBe(3);
 
     t.backends.recommendations.clearFault();
     await new Promise((resolve) => setTimeout(resolve, 450));
@@ -92,15 +92,15 @@ describe('/metrics', () => {
   it('each gateway in the process has its own registry', async () => {
     const samples = await scrape(other);
     expect(sampleValue(samples, 'gateway_circuit_breaker_requests_total', { service: 'recommendations', status: 'failure' })).toBe(0);
-    expect(sampleValue(samples, 'graphql_envelop_request_total', { operationName: 'Home' })).toBeUndefined();
+    expect(sampleValue(samples, 'graphql_envelop_request_total', { operation_name: 'Home' })).toBeUndefined();
   });
 
   it('bounds operation names chosen by clients', async () => {
     await t.gql('query weird_name_1 { product(id: "p1") { id } }');
     await t.gql('query Ünicode { product(id: "p1") { id } }').catch(() => undefined);
     const samples = await scrape(t);
-    expect(sampleValue(samples, 'graphql_envelop_request_total', { operationName: 'weird_name_1' })).toBe(1);
-    expect(samples.some((s) => s.labels.operationName === 'Ünicode')).toBe(false);
+    expect(sampleValue(samples, 'graphql_envelop_request_total', { operation_name: 'weird_name_1' })).toBe(1);
+    expect(samples.some((s) => s.labels.operation_name === 'Ünicode')).toBe(false);
     expect(samples.every((s) => s.labels.path === undefined)).toBe(true);
   });
 });
