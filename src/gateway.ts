@@ -36,6 +36,8 @@ export interface GatewayDeps {
   cacheObserver?: CacheObserver;
   /** @default a new Registry: one per instance, never prom-client's global one */
   registry?: Registry;
+  /** Clock of sync-token expiry, in ms. @default Date.now */
+  now?: () => number;
 }
 
 export type GatewayYoga = YogaServerInstance<RequestIdServerContext, GatewayContext>;
@@ -90,7 +92,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const version = readVersion();
   const startedAt = Date.now();
   const authenticate = createAuthenticator({ secret: config.jwtSecret });
-  const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
+  const syncTokens = createSyncTokenCodec({
+    secret: config.syncTokenSecret,
+    ttlSeconds: config.syncTokenTtlSeconds,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
   const requestIds = useRequestId();
   const deadlines = useRequestDeadline(config.requestDeadlineMs);
   let shuttingDown = false;

@@ -6,10 +6,15 @@ export interface SyncTokenPayload {
   v: 1;
   /** The user the token was issued to; another user's token is invalid. */
   userId: string;
-  /** Change-feed position: every change with seq ≤ this was delivered. */
+  /**
+   * Change-feed position. In the `feed` phase every change with seq ≤ this was
+   * delivered; in the `snapshot` phase it is where the feed stood when the snapshot began.
+   */
   seq: number;
-  /** Which part of the sync protocol the token continues. */
-  phase: 'feed';
+  /** `snapshot`: the initial full listing is under way (at `cursor`); `feed`: following changes. */
+  phase: 'snapshot' | 'feed';
+  /** Snapshot phase only: the last order id delivered (orders are listed by id). */
+  cursor?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
@@ -19,8 +24,11 @@ export type DecodedSyncToken =
   | { status: 'invalid'; reason: string }
   | { status: 'expired' };
 
+/** Where the next page of a sync starts. */
+export type SyncPosition = { phase: 'feed'; seq: number } | { phase: 'snapshot'; seq: number; cursor: string };
+
 export interface SyncTokenCodec {
-  encode(userId: string, seq: number): string;
+  encode(userId: string, position: SyncPosition): string;
   /** Checks signature, shape, owner and expiry, in that order. */
   decode(token: string, userId: string): DecodedSyncToken;
 }
@@ -41,9 +49,11 @@ export function createSyncTokenCodec(options: SyncTokenCodecOptions): SyncTokenC
   const sign = (body: string) => createHmac('sha256', options.secret).update(body).digest();
 
   return {
-    encode(userId, seq) {
+    encode(userId, position) {
+      const { seq } = position;
       if (!Number.isSafeInteger(seq) || seq < 0) throw new TypeError(`sync token seq must be a non-negative integer, got ${seq}`);
-      const payload: SyncTokenPayload = { v: 1, userId, seq, phase: 'feed', exp: Math.floor(now() / 1000) + ttlSeconds };
+      const payload: SyncTokenPayload = { v: 1, userId, seq, phase: position.phase, exp: Math.floor(now() / 1000) + ttlSeconds };
+      if (position.phase === 'snapshot') payload.cursor = position.cursor;
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
       return `${body}.${sign(body).toString('base64url')}`;
     },
@@ -88,7 +98,8 @@ function isPayload(value: unknown): value is SyncTokenPayload {
     typeof p.userId === 'string' &&
     Number.isSafeInteger(p.seq) &&
     (p.seq as number) >= 0 &&
-    p.phase === 'feed' &&
+    ((p.phase === 'feed' && p.cursor === undefined) ||
+      (p.phase === 'snapshot' && typeof p.cursor === 'string' && p.cursor.length > 0 && p.cursor.length <= 128)) &&
     Number.isSafeInteger(p.exp)
   );
 }

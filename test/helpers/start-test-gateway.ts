@@ -47,6 +47,8 @@ export interface TestGatewayOptions {
   gatewayConfig?: { services?: Record<string, Record<string, unknown>>; cache?: Record<string, unknown> };
   /** false: no service caches anything (tests about backends' failures, not the cache). */
   cache?: boolean;
+  /** The gateway's clock for sync-token expiry. */
+  now?: () => number;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   const cacheLookups = { l1: { hit: 0, miss: 0 }, l2: { hit: 0, miss: 0 } };
   const redisErrors: unknown[] = [];
   const gateway = createGateway(config, {
+    ...(options.now === undefined ? {} : { now: options.now }),
     logger: createLogger({ level: config.logLevel, destination }),
     cacheObserver: {
       lookup: (tier, result, count) => {

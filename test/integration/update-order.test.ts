@@ -77,3 +77,45 @@ describe('updateOrder: optimistic concurrency over the orders backend', () => {
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', retryable: false });
   });
 });
+
+describe('updateOrder: retries only with an idempotency key', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' }, { cache: false });
+  });
+  afterAll(() => t.close());
+
+  it('with a key, a 503 is retried and the order is bumped once', async () => {
+    t.backends.orders.setFault({ mode: '503' });
+    const answer = t.gql(UPDATE, { as: 'u3', variables: { input: { id: 'o00003', expectedVersion: 1, note: 'ring twice', idempotencyKey: 'k-503' } } });
+    await t.backends.orders.waitForRequests(1);
+    t.backends.orders.clearFault();
+    expect((await answer).body).toEqual({ data: { updateOrder: { id: 'o00003', status: expect.any(String), note: 'ring twice', version: 2 } } });
+    const patches = t.backends.orders.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(2);
+    expect(patches.every((p) => p.headers['idempotency-key'] === 'k-503')).toBe(true);
+  });
+
+  it('with a key, a first attempt that applied but timed out is replayed, not applied twice', async () => {
+    t.resetBackendStats();
+    // The first attempt is held past the gateway's 1 s timeout; the retry arrives
+    // while it is still pending; the backend applies one and replays the other.
+    t.backends.orders.setFault({ mode: 'slow', delayMs: 1300 });
+    const answer = t.gql(UPDATE, { as: 'u4', variables: { input: { id: 'o00004', expectedVersion: 1, note: 'once', idempotencyKey: 'k-slow' } } });
+    await t.backends.orders.waitForRequests(1);
+    t.backends.orders.clearFault();
+    expect((await answer).body).toEqual({ data: { updateOrder: { id: 'o00004', status: expect.any(String), note: 'once', version: 2 } } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const order = (await (await fetch(`${t.backends.urls.orders}/orders/o00004`)).json()) as { version: number };
+    expect(order.version).toBe(2);
+  });
+
+  it('without a key, a 503 is not retried: the write fails rather than risk applying twice', async () => {
+    t.resetBackendStats();
+    t.backends.orders.setFault({ mode: '503' });
+    const { body } = await t.gql(UPDATE, { as: 'u6', variables: { input: { id: 'o00006', expectedVersion: 1, note: 'x' } } });
+    t.backends.orders.clearFault();
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'orders', retryable: true });
+    expect(t.backends.orders.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+});

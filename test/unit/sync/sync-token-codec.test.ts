@@ -31,7 +31,7 @@ function clock(start = T0) {
 describe('sync token codec', () => {
   it('round-trips user, seq and the payload fields', () => {
     const codec = createSyncTokenCodec({ secret: SECRET, now: () => T0, ttlSeconds: 600 });
-    const token = codec.encode('u1', 42);
+    const token = codec.encode('u1', { phase: 'feed', seq: 42 });
     expect(codec.decode(token, 'u1')).toEqual({
       status: 'valid',
       payload: { v: 1, userId: 'u1', seq: 42, phase: 'feed', exp: T0 / 1000 + 600 },
@@ -40,13 +40,13 @@ describe('sync token codec', () => {
 
   it('defaults the lifetime to 30 days', () => {
     const codec = createSyncTokenCodec({ secret: SECRET, now: () => T0 });
-    expect(payloadOf(codec.encode('u1', 0)).exp).toBe(T0 / 1000 + 30 * 24 * 3600);
+    expect(payloadOf(codec.encode('u1', { phase: 'feed', seq: 0 })).exp).toBe(T0 / 1000 + 30 * 24 * 3600);
   });
 
   it('round-trips seq 0 and a large safe seq', () => {
     const codec = createSyncTokenCodec({ secret: SECRET });
     for (const seq of [0, Number.MAX_SAFE_INTEGER]) {
-      const decoded = codec.decode(codec.encode('u1', seq), 'u1');
+      const decoded = codec.decode(codec.encode('u1', { phase: 'feed', seq: seq }), 'u1');
       expect(decoded.status).toBe('valid');
       expect(decoded.status === 'valid' && decoded.payload.seq).toBe(seq);
     }
@@ -56,7 +56,7 @@ describe('sync token codec', () => {
     const a = createSyncTokenCodec({ secret: SECRET });
     const b = createSyncTokenCodec({ secret: SECRET });
     const other = createSyncTokenCodec({ secret: 'a-completely-different-secret-000' });
-    const token = a.encode('u1', 7);
+    const token = a.encode('u1', { phase: 'feed', seq: 7 });
     expect(b.decode(token, 'u1').status).toBe('valid');
     expect(other.decode(token, 'u1')).toEqual({ status: 'invalid', reason: 'signature mismatch' });
   });
@@ -68,7 +68,7 @@ describe('sync token codec', () => {
   ])('is base64url only (no +, /, =) for %s', (_label, userId) => {
     const codec = createSyncTokenCodec({ secret: SECRET });
     for (let seq = 0; seq < 20; seq++) {
-      const token = codec.encode(userId, seq);
+      const token = codec.encode(userId, { phase: 'feed', seq: seq });
       expect(token).toMatch(BASE64URL_TOKEN);
       expect(codec.decode(token, userId).status).toBe('valid');
     }
@@ -76,7 +76,7 @@ describe('sync token codec', () => {
 
   it('rejects a tampered payload', () => {
     const codec = createSyncTokenCodec({ secret: SECRET });
-    const token = codec.encode('u1', 5);
+    const token = codec.encode('u1', { phase: 'feed', seq: 5 });
     const [body, signature] = token.split('.') as [string, string];
     // Same signature, payload re-encoded with a different seq.
     const forgedBody = Buffer.from(JSON.stringify({ ...payloadOf(token), seq: 0 })).toString('base64url');
@@ -90,7 +90,7 @@ describe('sync token codec', () => {
 
   it('rejects a tampered signature', () => {
     const codec = createSyncTokenCodec({ secret: SECRET });
-    const [body, signature] = codec.encode('u1', 5).split('.') as [string, string];
+    const [body, signature] = codec.encode('u1', { phase: 'feed', seq: 5 }).split('.') as [string, string];
     expect(codec.decode(`${body}.${flipChar(signature, 0)}`, 'u1')).toEqual({
       status: 'invalid',
       reason: 'signature mismatch',
@@ -103,7 +103,7 @@ describe('sync token codec', () => {
 
   it("rejects another user's token", () => {
     const codec = createSyncTokenCodec({ secret: SECRET });
-    const token = codec.encode('u1', 5);
+    const token = codec.encode('u1', { phase: 'feed', seq: 5 });
     expect(codec.decode(token, 'u2')).toEqual({ status: 'invalid', reason: 'issued to another user' });
     expect(codec.decode(token, 'U1')).toEqual({ status: 'invalid', reason: 'issued to another user' });
     expect(codec.decode(token, '')).toEqual({ status: 'invalid', reason: 'issued to another user' });
@@ -112,7 +112,7 @@ describe('sync token codec', () => {
   it('is valid until exp and expired from exp on (injected clock)', () => {
     const c = clock();
     const codec = createSyncTokenCodec({ secret: SECRET, ttlSeconds: 60, now: c.now });
-    const token = codec.encode('u1', 3);
+    const token = codec.encode('u1', { phase: 'feed', seq: 3 });
     c.set(T0 + 59_999);
     expect(codec.decode(token, 'u1').status).toBe('valid');
     c.set(T0 + 60_000);
@@ -124,7 +124,7 @@ describe('sync token codec', () => {
   it('checks the owner before expiry: an expired token of another user is invalid', () => {
     const c = clock();
     const codec = createSyncTokenCodec({ secret: SECRET, ttlSeconds: 60, now: c.now });
-    const token = codec.encode('u1', 3);
+    const token = codec.encode('u1', { phase: 'feed', seq: 3 });
     c.set(T0 + 120_000);
     expect(codec.decode(token, 'u1')).toEqual({ status: 'expired' });
     expect(codec.decode(token, 'u2')).toEqual({ status: 'invalid', reason: 'issued to another user' });
@@ -133,7 +133,7 @@ describe('sync token codec', () => {
   it('checks the signature before expiry: a tampered expired token is invalid', () => {
     const c = clock();
     const codec = createSyncTokenCodec({ secret: SECRET, ttlSeconds: 60, now: c.now });
-    const [body, signature] = codec.encode('u1', 3).split('.') as [string, string];
+    const [body, signature] = codec.encode('u1', { phase: 'feed', seq: 3 }).split('.') as [string, string];
     c.set(T0 + 120_000);
     expect(codec.decode(`${body}.${flipChar(signature, 3)}`, 'u1').status).toBe('invalid');
   });
@@ -141,12 +141,12 @@ describe('sync token codec', () => {
   it('a token from a codec with a later clock is not yet expired for a decoder with an earlier one', () => {
     const issuer = createSyncTokenCodec({ secret: SECRET, ttlSeconds: 60, now: () => T0 });
     const verifier = createSyncTokenCodec({ secret: SECRET, now: () => T0 + 30_000 });
-    expect(verifier.decode(issuer.encode('u1', 1), 'u1').status).toBe('valid');
+    expect(verifier.decode(issuer.encode('u1', { phase: 'feed', seq: 1 }), 'u1').status).toBe('valid');
   });
 
   describe('malformed strings are invalid, never thrown', () => {
     const codec = createSyncTokenCodec({ secret: SECRET, now: () => T0 });
-    const good = codec.encode('u1', 5);
+    const good = codec.encode('u1', { phase: 'feed', seq: 5 });
 
     it.each([
       ['empty', ''],
@@ -218,7 +218,7 @@ describe('sync token codec', () => {
 describe('sync token codec: one token string per payload', () => {
   const codec = createSyncTokenCodec({ secret: 'canonical-secret-0123456789abcdef' });
   it('refuses a signature with stray or non-canonical characters', () => {
-    const token = codec.encode('u1', 3);
+    const token = codec.encode('u1', { phase: 'feed', seq: 3 });
     expect(codec.decode(token, 'u1').status).toBe('valid');
     for (const variant of [`${token}=`, `${token}!`, `${token} `, `${token}==`]) {
       expect(codec.decode(variant, 'u1')).toEqual({ status: 'invalid', reason: 'not a sync token' });
@@ -229,7 +229,18 @@ describe('sync token codec: one token string per payload', () => {
   });
 
   it('refuses to encode a position that decode would reject', () => {
-    expect(() => codec.encode('u1', -1)).toThrow(TypeError);
-    expect(() => codec.encode('u1', 1.5)).toThrow(TypeError);
+    expect(() => codec.encode('u1', { phase: 'feed', seq: -1 })).toThrow(TypeError);
+    expect(() => codec.encode('u1', { phase: 'feed', seq: 1.5 })).toThrow(TypeError);
+  });
+});
+
+describe('sync token codec: snapshot positions', () => {
+  const codec = createSyncTokenCodec({ secret: 'snapshot-secret-0123456789abcdef' });
+  it('round-trips a snapshot position with its cursor', () => {
+    const token = codec.encode('u1', { phase: 'snapshot', seq: 12, cursor: 'o00051' });
+    expect(codec.decode(token, 'u1')).toEqual({
+      status: 'valid',
+      payload: { v: 1, userId: 'u1', seq: 12, phase: 'snapshot', cursor: 'o00051', exp: expect.any(Number) },
+    });
   });
 });
