@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/service-registry.js';
+import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
 
 /** The gateway's whole configuration, validated. */
@@ -29,6 +31,15 @@ export interface GatewayConfig {
   /** Budget of one GraphQL request: every backend call and retry of it ends by then. */
   requestDeadlineMs: number;
   clientRateLimit: { max: number; windowSeconds: number };
+  /** Query and request limits (GATEWAY_CONFIG `limits`). */
+  limits: QueryLimits;
+  /** Per-field rate limits replacing the schema's `@rateLimit` (GATEWAY_CONFIG `rateLimits`), by `Type.field`. */
+  fieldRateLimits: Readonly<Record<string, { max: number; window: string }>>;
+  /**
+   * `apq`: automatic persisted queries (Apollo protocol) plus ordinary queries;
+   * `only`: trusted documents: only the operations of the manifest run; `off`.
+   */
+  persistedQueries: { mode: 'apq' | 'only' | 'off'; manifest: ReadonlyMap<string, string> };
   /** Lifetime of a delta-sync token. */
   syncTokenTtlSeconds: number;
 }
@@ -93,6 +104,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'expected json or pretty' }).default('json'),
+  PERSISTED_QUERIES: z.enum(['apq', 'only', 'off'], { error: 'expected apq, only or off' }).default('apq'),
+  PERSISTED_QUERIES_MANIFEST: z.string().optional(),
   METRICS_PREFIX: z
     .string()
     .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,40}$/, { error: 'expected a Prometheus name prefix such as gateway_' })
@@ -156,9 +169,34 @@ const cacheFileSchema = z
   })
   .strict();
 
+const limitsFileSchema = z
+  .object({
+    maxDepth: jsonInteger(1, 100).optional(),
+    maxAliases: jsonInteger(0, 1000).optional(),
+    maxDirectives: jsonInteger(0, 1000).optional(),
+    maxTokens: jsonInteger(10, 1_000_000).optional(),
+    maxCost: jsonInteger(1, 100_000_000).optional(),
+    defaultListSize: jsonInteger(1, 10_000).optional(),
+    maxBodyBytes: jsonInteger(1024, 100 * 1024 * 1024).optional(),
+    maxBatch: jsonInteger(1, 1000).optional(),
+  })
+  .strict();
+
+const fieldRateLimitsSchema = z.record(
+  z.string().regex(/^[A-Z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a field coordinate such as Query.recommendations' }),
+  z
+    .object({
+      max: jsonInteger(1, 1_000_000_000),
+      window: z.string().regex(/^\d+\s*(ms|s|m|h|d)$/, { error: 'expected a window such as "60s", "5m" or "1h"' }),
+    })
+    .strict(),
+);
+
 const gatewayFileSchema = z
   .object({
     cache: cacheFileSchema.optional(),
+    limits: limitsFileSchema.optional(),
+    rateLimits: fieldRateLimitsSchema.optional(),
     services: z
       .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
       .strict()
@@ -171,7 +209,12 @@ const DEFAULT_BREAKER: BreakerSettings = { kind: 'consecutive', threshold: 5 };
 const DEFAULT_BACKOFF = { initialDelayMs: 50, maxDelayMs: 500 };
 
 type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
-type GatewayFile = { services: Partial<Record<ServiceName, ServiceOverride>>; cache: z.infer<typeof cacheFileSchema> };
+type GatewayFile = {
+  services: Partial<Record<ServiceName, ServiceOverride>>;
+  cache: z.infer<typeof cacheFileSchema>;
+  limits: z.infer<typeof limitsFileSchema>;
+  rateLimits: z.infer<typeof fieldRateLimitsSchema>;
+};
 
 const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
   keyPrefix: 'mgw',
@@ -208,13 +251,26 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     if (present.JWT_SECRET === undefined) problems.push('JWT_SECRET: required when NODE_ENV=production');
     if (present.SYNC_TOKEN_SECRET === undefined) problems.push('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
   }
-  let file: GatewayFile = { services: {}, cache: {} };
+  let file: GatewayFile = { services: {}, cache: {}, limits: {}, rateLimits: {} };
   if (present.GATEWAY_CONFIG !== undefined) {
     try {
       file = readGatewayFile(present.GATEWAY_CONFIG, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
     } catch (error) {
       if (error instanceof ConfigError) problems.push(...error.problems);
       else throw error;
+    }
+  }
+  let manifest: ReadonlyMap<string, string> = new Map();
+  if (present.PERSISTED_QUERIES === 'only') {
+    if (present.PERSISTED_QUERIES_MANIFEST === undefined) {
+      problems.push('PERSISTED_QUERIES_MANIFEST: required when PERSISTED_QUERIES=only (a JSON file of trusted operations)');
+    } else {
+      try {
+        manifest = readManifest(present.PERSISTED_QUERIES_MANIFEST, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
+      } catch (error) {
+        if (error instanceof ConfigError) problems.push(...error.problems);
+        else throw error;
+      }
     }
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -261,6 +317,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     services,
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
     clientRateLimit: { max, windowSeconds },
+    limits: { ...DEFAULT_QUERY_LIMITS, ...file.limits },
+    fieldRateLimits: file.rateLimits,
+    persistedQueries: { mode: vars.PERSISTED_QUERIES, manifest },
     syncTokenTtlSeconds: vars.SYNC_TOKEN_TTL_SECONDS,
   };
 }
@@ -306,5 +365,39 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
   return {
     services: (parsed.data.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>,
     cache: parsed.data.cache ?? {},
+    limits: parsed.data.limits ?? {},
+    rateLimits: parsed.data.rateLimits ?? {},
   };
+}
+
+/**
+ * A trusted-documents manifest: `{ "<sha256 hex>": "query …" }`, or Apollo's
+ * `{ "operations": [{ "id": "<sha256>", "body": "query …" }] }`. Every id must be the
+ * SHA-256 of its body, so a manifest cannot smuggle in a document under another hash.
+ */
+function readManifest(path: string, readFile: (path: string) => string): ReadonlyMap<string, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFile(path));
+  } catch (error) {
+    throw new ConfigError([`PERSISTED_QUERIES_MANIFEST: ${path} cannot be read as JSON (${(error as Error).message})`]);
+  }
+  const entries: [string, unknown][] =
+    typeof json === 'object' && json !== null && Array.isArray((json as { operations?: unknown }).operations)
+      ? ((json as { operations: { id?: unknown; body?: unknown }[] }).operations.map((op) => [String(op.id), op.body]) as [string, unknown][])
+      : Object.entries((json ?? {}) as Record<string, unknown>);
+  const manifest = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [id, body] of entries) {
+    if (typeof body !== 'string') {
+      problems.push(`PERSISTED_QUERIES_MANIFEST ${path}: operation ${id} has no document`);
+      continue;
+    }
+    const hash = createHash('sha256').update(body).digest('hex');
+    if (hash !== id) problems.push(`PERSISTED_QUERIES_MANIFEST ${path}: ${id} is not the sha256 of its document (${hash})`);
+    else manifest.set(id, body);
+  }
+  if (manifest.size === 0 && problems.length === 0) problems.push(`PERSISTED_QUERIES_MANIFEST ${path}: no operations`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return manifest;
 }

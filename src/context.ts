@@ -8,6 +8,8 @@ import type { CallContext } from './upstream/call-context.js';
 /** What every resolver of one GraphQL request gets as `ctx`. */
 export interface GatewayContext {
   readonly requestId: string;
+  /** Who is calling, for rate limits: `user:<viewer id>`, else `ip:<address>`. */
+  readonly clientId: string;
   /** The bearer token's verdict; resolvers that need a viewer use `requireViewer(ctx)`. */
   readonly auth: AuthResult;
   /** Forwarded ids and abort signal for every backend call of this request. */

@@ -17,7 +17,19 @@ import { handleHealthRoute } from './observability/health-routes.js';
 import { handleMetricsRoute } from './observability/metrics-route.js';
 import { readVersion } from './observability/read-version.js';
 import { resolveRequestId } from './observability/request-id.js';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { createClientRateLimiter } from './edge/client-rate-limiter.js';
+import { applyFieldRateLimits } from './edge/field-rate-limits.js';
+import { createPersistedQueryStore } from './edge/persisted-query-store.js';
+import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
 import { useAccessLog } from './plugins/use-access-log.js';
+import { useCompression } from './plugins/use-compression.js';
+import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
+import { useHttpCaching } from './plugins/use-http-caching.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
+import { useProductionHardening } from './plugins/use-production-hardening.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useGraphQLMetrics } from './plugins/use-graphql-metrics.js';
 import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
@@ -99,12 +111,29 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   });
   const requestIds = useRequestId();
   const deadlines = useRequestDeadline(config.requestDeadlineMs);
+  const schema = applyFieldRateLimits(createSchema(), {
+    store: new FailoverRateLimitStore(cache.redis, config.cache.keyPrefix),
+    identify: (context) => (context as GatewayContext).clientId,
+    onLimited: () => metrics.rateLimited('field'),
+    overrides: config.fieldRateLimits,
+  });
+  const clientLimiter = createClientRateLimiter({ limit: config.clientRateLimit, redis: cache.redis, keyPrefix: config.cache.keyPrefix });
+  // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
+  // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.
+  const csrf = useCSRFPrevention();
+  const csrfExceptGet: typeof csrf = {
+    onRequestParse(payload) {
+      if (payload.request.method !== 'GET') return csrf.onRequestParse?.(payload);
+    },
+  };
   let shuttingDown = false;
   let server: Server | null = null;
 
   const yoga: GatewayYoga = createYoga<RequestIdServerContext, GatewayContext>({
-    schema: createSchema(),
+    schema,
     graphqlEndpoint: '/graphql',
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    batching: { limit: config.limits.maxBatch },
     landingPage: false,
     graphiql: config.production ? false : { title: 'Mobile GraphQL Gateway' },
     logging: {
@@ -125,11 +154,23 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       requestIds,
       useAccessLog(logger, requestIds.requestIdOf),
       useGraphQLMetrics(registry),
+      csrfExceptGet,
+      ...usePersistedQueries(
+        config.persistedQueries.mode,
+        createPersistedQueryStore(cache, config.cache.keyPrefix),
+        config.persistedQueries.manifest,
+      ),
+      useQueryLimits(config.limits),
+      ...(config.production ? useProductionHardening() : []),
+      useDeferStream(),
       deadlines,
       useStaleWarnings(),
+      useErrorRequestIds(requestIds.requestIdOf),
       usePartialResponseHeaders(),
+      useHttpCaching(),
+      useCompression(),
     ],
-    context: async ({ request }) => {
+    context: async ({ request, clientIp }) => {
       const requestId = requestIds.requestIdOf(request);
       const auth = await authenticate(request.headers.get('authorization'));
       const deadline = deadlines.start(request);
@@ -145,6 +186,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       };
       return {
         requestId,
+        clientId: auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${clientIp ?? 'unknown'}`,
         auth,
         call,
         services: services.services,
@@ -179,6 +221,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     }),
   };
 
+  /** `user:<id>` for a valid bearer token (verified: a forged `sub` must not spend someone else's quota), else `ip:<address>`. */
+  const clientIdOf = async (req: IncomingMessage): Promise<string> => {
+    const auth = await authenticate(req.headers.authorization ?? null);
+    return auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const header = req.headers['x-request-id'];
     const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
@@ -189,13 +237,21 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       if (!res.headersSent) res.writeHead(500, { 'x-request-id': requestId });
       res.end();
     };
-    try {
+    const serve = async () => {
+      // The client limit is checked before the body is even read: abuse costs one counter.
+      const decision = await clientLimiter.hit(await clientIdOf(req));
+      res.setHeader('ratelimit-limit', String(decision.limit));
+      res.setHeader('ratelimit-remaining', String(decision.remaining));
+      res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+      if (!decision.allowed) {
+        metrics.rateLimited('client');
+        sendTooManyRequests(res, requestId, decision.resetSeconds);
+        return;
+      }
       // yoga answers some requests (e.g. 415) synchronously and returns no promise.
-      const pending: unknown = yoga.handle(req, res, { requestId });
-      if (pending instanceof Promise) pending.catch(fail);
-    } catch (error) {
-      fail(error);
-    }
+      await yoga.handle(req, res, { requestId, clientIp: req.socket.remoteAddress ?? 'unknown' });
+    };
+    serve().catch(fail);
   };
 
   return {
@@ -236,4 +292,25 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await yoga.dispose();
     },
   };
+}
+
+// Private:
+
+function sendTooManyRequests(res: ServerResponse, requestId: string, retryAfter: number): void {
+  const body = JSON.stringify({
+    errors: [
+      {
+        message: `Too many requests: try again in ${retryAfter} s`,
+        extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
+      },
+    ],
+  });
+  res.writeHead(429, {
+    'content-type': 'application/graphql-response+json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'retry-after': String(retryAfter),
+    'cache-control': 'no-store',
+    'x-request-id': requestId,
+  });
+  res.end(body);
 }

@@ -17,7 +17,14 @@ try {
   throw error;
 }
 
-const gateway = createGateway(config);
+let gateway;
+try {
+  gateway = createGateway(config);
+} catch (error) {
+  // Configuration that only the schema can check (e.g. rateLimits naming no field).
+  process.stderr.write(`Invalid configuration: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 if (config.usingDevSecrets) {
   gateway.logger.warn('JWT_SECRET or SYNC_TOKEN_SECRET not set: using development secrets (refused when NODE_ENV=production)');
 }

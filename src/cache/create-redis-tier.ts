@@ -20,8 +20,16 @@ export interface RedisTierOptions {
 }
 
 /** L2 as the gateway sees it: a cache tier that is never on the critical path. */
+/** The result of an operation that must tell "Redis failed" from "no value". */
+export type RedisResult<T> = { ok: true; value: T } | { ok: false };
+
 export interface RedisTier extends CacheTier {
   state(): RedisTierState;
+  /** A JSON value by key (rate-limit state, persisted queries): never cached in L1. */
+  getJson(key: string): Promise<RedisResult<unknown>>;
+  setJson(key: string, value: unknown, ttlMs: number): Promise<RedisResult<void>>;
+  /** Atomically counts one more hit in a fixed window: INCR, and PEXPIRE on the first hit. */
+  increment(key: string, windowMs: number): Promise<RedisResult<number>>;
   /** Redis errors seen since start. */
   errorCount(): number;
   close(): Promise<void>;
@@ -82,18 +90,24 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
   // Connect in the background: a dead Redis at start-up must not delay the gateway.
   client.connect().catch(() => undefined);
 
-  async function guarded<T>(operation: () => Promise<T>): Promise<T | undefined> {
-    // A trial is already in flight: skip Redis rather than wait for it (a miss).
-    if (closed || breaker.state === CircuitState.HalfOpen) return undefined;
+  async function attempt<T>(operation: () => Promise<T>): Promise<RedisResult<T>> {
+    // A trial is already in flight: skip Redis rather than wait for it.
+    if (closed || breaker.state === CircuitState.HalfOpen) return { ok: false };
     try {
-      return await breaker.execute(() => withTimeout(operation(), timeoutMs));
+      return { ok: true, value: await breaker.execute(() => withTimeout(operation(), timeoutMs)) };
     } catch (error) {
       if (!isBrokenCircuitError(error)) {
         countError(error);
         setState('degraded', error);
       }
-      return undefined;
+      return { ok: false };
     }
+  }
+
+  /** For the cache: a failed Redis is a miss. */
+  async function guarded<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    const result = await attempt(operation);
+    return result.ok ? result.value : undefined;
   }
 
   return {
@@ -111,6 +125,18 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
     async deleteMany(keys) {
       await guarded(() => keyv.deleteMany([...keys]));
     },
+    getJson: (key) => attempt(async () => (await keyv.get(key)) as unknown),
+    async setJson(key, value, ttlMs) {
+      const result = await attempt(() => keyv.set(key, value, ttlMs));
+      return result.ok ? { ok: true, value: undefined } : result;
+    },
+    increment: (key, windowMs) =>
+      attempt(async () => {
+        // SET NX PX then INCR in one MULTI: the window's expiry is set once, atomically,
+        // on every Redis version (PEXPIRE … NX needs Redis 7).
+        const replies = (await client.multi().set(key, '0', { NX: true, PX: windowMs }).incr(key).exec()) as unknown as unknown[];
+        return Number(replies[1]);
+      }),
     async close() {
       closed = true;
       // destroy, not close: a shutting-down gateway does not wait on cache writes.

@@ -24,6 +24,8 @@ export interface TieredCache {
   deleteMany(keys: readonly string[]): Promise<void>;
   /** L2 state: `disabled` without REDIS_URL. */
   redisState(): 'disabled' | 'connecting' | 'up' | 'degraded';
+  /** The shared Redis, for state that must never sit in L1 (rate limits, persisted queries); null without REDIS_URL. */
+  readonly redis: RedisTier | null;
   readonly l1Size: number;
   /** Resolves once every background L2 write started so far has ended. */
   settled(): Promise<void>;
@@ -62,6 +64,7 @@ export function createTieredCache(settings: CacheSettings, deps: TieredCacheDeps
       return l1.size;
     },
     redisState: () => (l2 === null ? 'disabled' : l2.state()),
+    redis: l2,
 
     async getMany(keys) {
       const found = await l1.getMany(keys);

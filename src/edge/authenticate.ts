@@ -1,4 +1,5 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 /** Who made the request, as far as the bearer token says. */
 export type AuthResult =
@@ -9,6 +10,8 @@ export type AuthResult =
 export interface AuthenticatorOptions {
   /** HS256 secret shared with the token issuer (JWT_SECRET). */
   secret: string;
+  /** Verified tokens remembered (until their `exp`), so a phone's requests verify once. @default 10000 */
+  cacheSize?: number;
 }
 
 const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -20,14 +23,22 @@ const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
  */
 export function createAuthenticator(options: AuthenticatorOptions): (authorization: string | null) => Promise<AuthResult> {
   const key = new TextEncoder().encode(options.secret);
+  // Only successes are remembered, each until its own expiry: a bad token is re-checked
+  // (and refused) every time, and an expired one is never served from here.
+  const verified = new LRUCache<string, AuthResult & { status: 'authenticated' }>({ max: options.cacheSize ?? 10_000 });
   return async (authorization) => {
     if (authorization === null || authorization === '') return { status: 'anonymous' };
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (match === null) return { status: 'invalid', reason: 'malformed' };
+    const token = match[1]!;
+    const known = verified.get(token);
+    if (known !== undefined) return known;
     try {
-      const { payload } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
       if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) return { status: 'invalid', reason: 'no_subject' };
-      return { status: 'authenticated', viewerId: payload.sub };
+      const result = { status: 'authenticated' as const, viewerId: payload.sub };
+      verified.set(token, result, { ttl: Math.max(1, (payload.exp ?? 0) * 1000 - Date.now()) });
+      return result;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return { status: 'invalid', reason: 'expired' };
       if (error instanceof joseErrors.JWSSignatureVerificationFailed) return { status: 'invalid', reason: 'bad_signature' };

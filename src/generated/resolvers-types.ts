@@ -289,6 +289,18 @@ export type ResolversParentTypes = {
   User: UserRecord;
 };
 
+export type RateLimitDirectiveArgs = {
+  arrayLengthField?: Maybe<Scalars['String']['input']>;
+  identityArgs?: Maybe<Array<Maybe<Scalars['String']['input']>>>;
+  max?: Maybe<Scalars['Int']['input']>;
+  message?: Maybe<Scalars['String']['input']>;
+  readOnly?: Maybe<Scalars['Boolean']['input']>;
+  uncountRejected?: Maybe<Scalars['Boolean']['input']>;
+  window?: Maybe<Scalars['String']['input']>;
+};
+
+export type RateLimitDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -373,3 +385,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   User?: UserResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GatewayContext> = {
+  rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
+};

@@ -4,6 +4,8 @@ import { resolveRequestId } from '../observability/request-id.js';
 /** What the node:http handler may already have decided for the request. */
 export interface RequestIdServerContext {
   requestId?: string;
+  /** The client's address (the socket's peer), for per-client limits of anonymous callers. */
+  clientIp?: string;
 }
 
 /**

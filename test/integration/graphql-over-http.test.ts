@@ -59,17 +59,23 @@ describe('GraphQL over HTTP: media types and status codes', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   });
 
-  it('answers an unsupported content type with 415, an unsupported Accept with 406, and stays up', async () => {
+  it('refuses form-like content types (CSRF) with 403, an unsupported one with 415, an unsupported Accept with 406, and stays up', async () => {
     const plain = await post(JSON.stringify({ query: '{ product(id: "p1") { id } }' }), { 'content-type': 'text/plain' });
-    expect(plain.status).toBe(415);
-    const xml = await post(JSON.stringify({ query: '{ product(id: "p1") { id } }' }), { accept: 'application/xml' });
-    expect(xml.status).toBe(406);
+    expect(plain.status).toBe(403);
+    const form = await post(`query=${encodeURIComponent('mutation { updateOrder(input: { id: "o00001", expectedVersion: 1, note: "x" }) { id } }')}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(403);
+    const xml = await post('<query/>', { 'content-type': 'application/xml' });
+    expect(xml.status).toBe(415);
+    const notAcceptable = await post(JSON.stringify({ query: '{ product(id: "p1") { id } }' }), { accept: 'application/xml' });
+    expect(notAcceptable.status).toBe(406);
     const after = await post(JSON.stringify({ query: '{ product(id: "p1") { id } }' }));
     expect(after.status).toBe(200);
   });
 
   it('answers other methods with 405 and unknown paths with 404', async () => {
-    expect((await fetch(endpoint, { method: 'PUT', body: '{}' })).status).toBe(405);
+    expect((await fetch(endpoint, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(405);
     expect((await fetch(`${t.url}/nope`)).status).toBe(404);
   });
 

@@ -37,7 +37,7 @@ describe('cache TTLs and stale-if-error', () => {
     const { body, headers } = await t.gql('{ product(id: "p21") { id } }');
     expect(body).toEqual({ data: { product: { id: 'p21' } } });
     expect(t.backends.catalog.stats().requests).toBe(2);
-    expect(headers.get('cache-control')).toBeNull();
+    expect(headers.get('cache-control')).toBe('private, no-store');
   });
 
   it('serves a stale entry, with a STALE_DATA warning and no error, when the backend fails', async () => {

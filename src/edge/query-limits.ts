@@ -1,0 +1,30 @@
+/** Limits a query must stay within before anything is executed. */
+export interface QueryLimits {
+  /** Nesting of fields. @default 10 */
+  maxDepth: number;
+  /** Aliased fields in one operation. @default 15 */
+  maxAliases: number;
+  /** Directives in one operation. @default 20 */
+  maxDirectives: number;
+  /** Lexical tokens in the document. @default 2000 */
+  maxTokens: number;
+  /** Estimated cost (see `estimateQueryCost`). @default 5000 */
+  maxCost: number;
+  /** Size assumed for lists without `first`/`ids`. @default 10 */
+  defaultListSize: number;
+  /** Request body size; bigger bodies get 413. @default 65536 */
+  maxBodyBytes: number;
+  /** Operations in one batched (array) request. @default 10 */
+  maxBatch: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 2000,
+  maxCost: 5000,
+  defaultListSize: 10,
+  maxBodyBytes: 64 * 1024,
+  maxBatch: 10,
+};

@@ -1,0 +1,32 @@
+import { useAPQ } from '@graphql-yoga/plugin-apq';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { Plugin } from 'graphql-yoga';
+import type { APQStore } from '@graphql-yoga/plugin-apq';
+
+export type PersistedQueriesMode = 'apq' | 'only' | 'off';
+
+/**
+ * - `apq`: automatic persisted queries (Apollo protocol, `extensions.persistedQuery.sha256Hash`),
+ *   over POST and GET; ordinary queries still run. Unknown hashes answer
+ *   PERSISTED_QUERY_NOT_FOUND so the client sends the full query once.
+ * - `only`: trusted documents: only the manifest's operations run, by hash; any other
+ *   query is refused.
+ */
+export function usePersistedQueries(mode: PersistedQueriesMode, store: APQStore, manifest: ReadonlyMap<string, string>): Plugin[] {
+  if (mode === 'off') return [];
+  if (mode === 'apq') return [useAPQ({ store, responseConfig: { forceStatusCodeOk: false } }) as Plugin];
+  return [
+    usePersistedOperations({
+      getPersistedOperation: (hash) => manifest.get(hash) ?? null,
+      allowArbitraryOperations: false,
+      customErrors: {
+        notFound: { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
+        persistedQueryOnly: {
+          message: 'Only trusted (persisted) operations may run on this gateway',
+          extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
+        },
+        keyNotFound: { message: 'PersistedQueryKeyNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
+      },
+    }) as Plugin,
+  ];
+}
