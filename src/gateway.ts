@@ -143,6 +143,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       error: (...args) => logger.error({ args }, 'yoga'),
     },
     maskedErrors: {
+      // Details of unexpected errors go to the logs, never to the client, in any mode.
+      isDev: false,
       maskError(error, message, isDev) {
         const located = error instanceof GraphQLError ? error : null;
         const original = located?.originalError ?? error;

@@ -14,7 +14,8 @@ export type PersistedQueriesMode = 'apq' | 'only' | 'off';
  */
 export function usePersistedQueries(mode: PersistedQueriesMode, store: APQStore, manifest: ReadonlyMap<string, string>): Plugin[] {
   if (mode === 'off') return [];
-  if (mode === 'apq') return [useAPQ({ store, responseConfig: { forceStatusCodeOk: false } }) as Plugin];
+  // Apollo's APQ protocol answers an unknown hash with 200 and PERSISTED_QUERY_NOT_FOUND: clients expect it.
+  if (mode === 'apq') return [useAPQ({ store, responseConfig: { forceStatusCodeOk: true } }) as Plugin];
   return [
     usePersistedOperations({
       getPersistedOperation: (hash) => manifest.get(hash) ?? null,
