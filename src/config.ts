@@ -30,6 +30,8 @@ export interface GatewayConfig {
   services: Record<ServiceName, ServiceSettings>;
   /** Budget of one GraphQL request: every backend call and retry of it ends by then. */
   requestDeadlineMs: number;
+  /** How long a stopping instance lets in-flight requests finish. */
+  shutdownDrainMs: number;
   clientRateLimit: { max: number; windowSeconds: number };
   /** Query and request limits (GATEWAY_CONFIG `limits`). */
   limits: QueryLimits;
@@ -96,6 +98,7 @@ const envSchema = z.object({
   UPSTREAM_MAX_RETRIES: integer(0, 10).default(2),
   BREAKER_HALF_OPEN_AFTER_MS: integer(1, 3_600_000).default(30_000),
   REQUEST_DEADLINE_MS: integer(1, 300_000).default(5_000),
+  SHUTDOWN_DRAIN_MS: integer(0, 600_000).default(10_000),
   CLIENT_RATE_LIMIT: z
     .string()
     .regex(/^[1-9]\d*\/[1-9]\d*$/, { error: 'expected <max>/<seconds>, e.g. 600/60' })
@@ -316,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     cache: { ...DEFAULT_CACHE, ...file.cache, redisUrl: vars.REDIS_URL ?? null },
     services,
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
+    shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
     clientRateLimit: { max, windowSeconds },
     limits: { ...DEFAULT_QUERY_LIMITS, ...file.limits },
     fieldRateLimits: file.rateLimits,

@@ -51,7 +51,11 @@ Sample query:
 
 `);
 
-onShutdownSignal(async () => {
-  await gateway.close();
-  await backends.close();
-}, gateway.logger);
+onShutdownSignal(
+  async () => {
+    await gateway.close();
+    await backends.close();
+  },
+  gateway.logger,
+  config.shutdownDrainMs + 5000,
+);

@@ -69,8 +69,15 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<{ server: Server; url: string; port: number }>;
   /** Marks the instance not ready (readiness 503) while it still serves: the start of a drain. */
   drain(): void;
-  /** Drains, stops accepting requests, lets in-flight ones finish, closes backend pools. */
-  close(): Promise<void>;
+  /**
+   * Graceful stop: readiness turns 503, the listener closes (no new connections),
+   * in-flight requests finish (answers say `Connection: close`) for up to `drainMs`
+   * (SHUTDOWN_DRAIN_MS), then remaining connections are cut and the backend pools,
+   * Redis and yoga are closed.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
+  /** Requests being answered right now. */
+  inFlight(): number;
 }
 
 /** Builds the gateway from a validated config. */
@@ -128,6 +135,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   };
   let shuttingDown = false;
   let server: Server | null = null;
+  let active = 0;
+  let drained: (() => void) | null = null;
 
   const yoga: GatewayYoga = createYoga<RequestIdServerContext, GatewayContext>({
     schema,
@@ -230,6 +239,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    active += 1;
+    res.once('close', () => {
+      active -= 1;
+      if (active === 0) drained?.();
+    });
+    // While draining, every answer asks the client to open its next request elsewhere.
+    if (shuttingDown) res.setHeader('connection', 'close');
     const header = req.headers['x-request-id'];
     const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
     if (handleHealthRoute(req, res, health, requestId)) return;
@@ -282,12 +298,23 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     drain() {
       shuttingDown = true;
     },
-    async close() {
+    inFlight: () => active,
+    async close(options = {}) {
       shuttingDown = true;
+      const drainMs = options.drainMs ?? config.shutdownDrainMs;
       if (server !== null) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
-        await closing;
+        const listening = server;
+        // Stops accepting connections; Node also closes the idle keep-alive ones.
+        const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+        listening.closeIdleConnections();
+        const idle = active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), drainMs)));
+        const outcome = await Promise.race([idle.then(() => 'drained' as const), timedOut]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') logger.warn({ inFlight: active, drainMs }, 'drain timeout: cutting the remaining connections');
+        listening.closeAllConnections();
+        await closed;
       }
       await services.close();
       await cache.close();

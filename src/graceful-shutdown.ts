@@ -2,9 +2,9 @@ import type { Logger } from './observability/create-logger.js';
 
 /**
  * On SIGTERM/SIGINT, runs `close` once (stop accepting, drain in-flight requests),
- * then exits; a second signal or the grace period passing exits at once.
+ * then exits 0; a second signal, or `graceMs` passing, exits at once with 1.
  */
-export function onShutdownSignal(close: () => Promise<void>, logger: Logger, graceMs = 10_000): void {
+export function onShutdownSignal(close: () => Promise<void>, logger: Logger, graceMs: number): void {
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) {

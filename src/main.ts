@@ -30,4 +30,5 @@ if (config.usingDevSecrets) {
 }
 const { url } = await gateway.listen();
 gateway.logger.info({ url: `${url}/graphql`, services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.url])) }, 'gateway listening');
-onShutdownSignal(() => gateway.close(), gateway.logger);
+// The drain, plus a few seconds to close pools and Redis.
+onShutdownSignal(() => gateway.close(), gateway.logger, config.shutdownDrainMs + 5000);
