@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# The gateway alone (`npm run gateway` compiled): configure it with the environment
-# of CONTRACT.md §2. Node 22 LTS, production dependencies only, non-root.
+# The gateway alone (`npm run gateway`, compiled), configured by the environment of
+# CONTRACT.md §2. Node 22 LTS, production dependencies only, non-root, tini as PID 1.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -9,7 +9,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts ./scripts
+COPY scripts/copy-schema.mjs ./scripts/
 COPY schema ./schema
 COPY src ./src
 COPY resolvers ./resolvers
@@ -22,6 +22,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
+# tini reaps zombies and forwards SIGTERM to node, which then drains (a bare `node` as
+# PID 1 gets no default signal handling, and `npm run` does not forward signals at all).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=4000 \
     HOST=0.0.0.0
@@ -29,10 +34,10 @@ WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
-# The image's built-in unprivileged user; the app files stay root-owned and read-only to it.
+# The image's built-in unprivileged user (uid 1000); the app files stay root-owned and read-only to it.
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Node as PID 1 gets SIGTERM directly: the gateway drains in-flight requests, then exits.
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/src/main.js"]

@@ -116,6 +116,9 @@ const envSchema = z.object({
   SYNC_TOKEN_TTL_SECONDS: integer(60, 366 * 24 * 3600).default(30 * 24 * 3600),
 });
 
+/** Every environment variable the gateway reads (deployment manifests are checked against it). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 const rate = z.number({ error: 'expected a number from 0 to 1' }).gt(0, { error: 'expected a number above 0 and at most 1' }).max(1, {
   error: 'expected a number above 0 and at most 1',
 });
