@@ -1,15 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError } from 'graphql';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createYoga, maskError as yogaMaskError, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import { StaleTracker } from './cache/stale-tracker.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
-import { upstreamErrorToGraphQL } from './errors/upstream-error-to-graphql.js';
+import { maskError } from './errors/mask-error.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
 import { createServiceHealth } from './observability/create-service-health.js';
@@ -35,10 +34,10 @@ import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
 import { usePartialResponseHeaders } from './plugins/use-partial-response-headers.js';
 import { useStaleWarnings } from './plugins/use-stale-warnings.js';
+import { useStreamedErrorMasking } from './plugins/use-streamed-error-masking.js';
 import { createServiceSet, type ServiceSet } from './services/create-service-set.js';
 import { SERVICE_NAMES } from './services/service-registry.js';
 import { createSyncTokenCodec } from './sync/sync-token-codec.js';
-import { isUpstreamError } from './upstream/upstream-error.js';
 import { combineObservers } from './upstream/upstream-observer.js';
 
 export interface GatewayDeps {
@@ -130,7 +129,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const csrf = useCSRFPrevention();
   const csrfExceptGet: typeof csrf = {
     onRequestParse(payload) {
-      if (payload.request.method !== 'GET') return csrf.onRequestParse?.(payload);
+      if (payload.request.method === 'GET') return;
+      try {
+        return csrf.onRequestParse?.(payload);
+      } catch {
+        throw createGraphQLError('Cross-site form requests are refused: send application/json', {
+          extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+        });
+      }
     },
   };
   let shuttingDown = false;
@@ -154,12 +160,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maskedErrors: {
       // Details of unexpected errors go to the logs, never to the client, in any mode.
       isDev: false,
-      maskError(error, message, isDev) {
-        const located = error instanceof GraphQLError ? error : null;
-        const original = located?.originalError ?? error;
-        if (isUpstreamError(original)) return upstreamErrorToGraphQL(original, located);
-        return yogaMaskError(error, message, isDev && !config.production);
-      },
+      maskError: (error, message) => maskError(error, message),
     },
     plugins: [
       requestIds,
@@ -174,6 +175,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useQueryLimits(config.limits),
       ...(config.production ? useProductionHardening() : []),
       useDeferStream(),
+      useStreamedErrorMasking(),
       deadlines,
       useStaleWarnings(),
       useErrorRequestIds(requestIds.requestIdOf),

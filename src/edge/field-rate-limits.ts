@@ -33,6 +33,19 @@ export function applyFieldRateLimits(schema: GraphQLSchema, options: FieldRateLi
   const directive = schema.getDirective('rateLimit');
   const overrides = options.overrides ?? {};
   const limiter = getGraphQLRateLimiter({ store: options.store, identifyContext: options.identify });
+  // The limiter reads the calls so far, then writes them back: aliases of one field in one
+  // query resolve concurrently and would all read the same count. Checks of one client
+  // on one field are therefore chained, so each alias is one call.
+  const pending = new Map<string, Promise<unknown>>();
+  const checkInTurn = (key: string, check: () => Promise<string | undefined>): Promise<string | undefined> => {
+    const previous = pending.get(key) ?? Promise.resolve();
+    const turn = previous.then(check, check);
+    pending.set(key, turn);
+    void turn.finally(() => {
+      if (pending.get(key) === turn) pending.delete(key);
+    });
+    return turn;
+  };
   for (const coordinate of Object.keys(overrides)) {
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const type = schema.getType(typeName);
@@ -52,7 +65,9 @@ export function applyFieldRateLimits(schema: GraphQLSchema, options: FieldRateLi
       const resolve = field.resolve ?? defaultFieldResolver;
       const retryAfter = Math.max(1, Math.ceil(windowMs(config.window ?? '60s', `${type.name}.${field.name}`) / 1000));
       field.resolve = async (source, args, context, info) => {
-        const refused = await limiter(info.fieldName, { args, context }, config);
+        const refused = await checkInTurn(`${options.identify(context)}\u0000${type.name}.${info.fieldName}`, async () =>
+          limiter(info.fieldName, { args, context }, config),
+        );
         if (refused !== undefined) {
           options.onLimited?.(info.fieldName);
           throw new GraphQLError(`Too many requests for ${info.fieldName}: try again in ${retryAfter} s`, {

@@ -79,7 +79,10 @@ export function estimateQueryCost(
     const field = lookupField(parent, name);
     if (field === undefined) return 1;
     const argument = (argName: string) => node.arguments?.find((arg) => arg.name.value === argName)?.value;
-    const declaredSize = sizeOf(argument('first')) ?? sizeOf(argument('ids'));
+    // What the query says, else what the schema defaults to (`orders(first: Int = 20)`).
+    const schemaDefault = field.args.find((arg) => arg.name === 'first')?.defaultValue;
+    const declaredSize =
+      sizeOf(argument('first')) ?? sizeOf(argument('ids')) ?? (typeof schemaDefault === 'number' ? schemaDefault : undefined);
     const isList = isListType(getNullableType(field.type));
     // The list's own size, else the size its connection parent declared, else the default.
     const factor = isList ? (declaredSize ?? inherited ?? options.defaultListSize) : 1;

@@ -2,6 +2,7 @@ import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../observability/create-logger.js';
+import { isUnexpectedError } from '../errors/mask-error.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
 
 interface RequestRecord {
@@ -35,12 +36,10 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
         record.operationName ??= getOperationAST(args.document, args.operationName)?.name?.value ?? null;
         if (context.auth.status === 'authenticated') record.viewerId = context.auth.viewerId;
       }
-      return {
-        onExecuteDone({ result }) {
-          if (Symbol.asyncIterator in result || result.errors === undefined) return;
-          for (const error of result.errors as readonly GraphQLError[]) {
-            const original = error.originalError;
-            if (!isUpstreamError(original)) continue;
+      const logErrors = (errors: readonly GraphQLError[]) => {
+        for (const error of errors) {
+          const original = error.originalError;
+          if (isUpstreamError(original)) {
             context.logger.error(
               {
                 service: original.service,
@@ -52,7 +51,26 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
               },
               'upstream failure reached the client',
             );
+          } else if (isUnexpectedError(error)) {
+            // The client gets "Unexpected error." and this request id; the details are here.
+            context.logger.error({ err: original, path: error.path }, 'unexpected error (masked for the client)');
           }
+        }
+      };
+      return {
+        onExecuteDone({ result }) {
+          if (!(Symbol.asyncIterator in result)) {
+            if (result.errors !== undefined) logErrors(result.errors as readonly GraphQLError[]);
+            return undefined;
+          }
+          // A streamed (@defer) result: each later part may carry errors of its own.
+          return {
+            onNext({ result: part }) {
+              const payload = part as { errors?: readonly GraphQLError[]; incremental?: readonly { errors?: readonly GraphQLError[] }[] };
+              if (payload.errors !== undefined) logErrors(payload.errors);
+              for (const piece of payload.incremental ?? []) if (piece.errors !== undefined) logErrors(piece.errors);
+            },
+          };
         },
       };
     },

@@ -1,31 +1,43 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+type Result = { errors?: readonly GraphQLError[] } & Record<string, unknown>;
+
 /**
- * Puts the request id on masked internal errors, so a user's bug report ("it said
- * INTERNAL_SERVER_ERROR") leads an operator straight to the log lines of that request.
+ * Last look at every error before it leaves (single and batched results): masked
+ * internal errors get the request id, so a user's bug report ("it said
+ * INTERNAL_SERVER_ERROR") leads an operator straight to that request's log lines; and
+ * `extensions.originalError`, which yoga adds to its own request-parsing errors (a
+ * JSON parser message echoing the body), is dropped.
  */
 export function useErrorRequestIds(requestIdOf: (request: Request) => string): Plugin {
   return {
     onResultProcess({ request, result, setResult }) {
-      if (Array.isArray(result) || !('errors' in result) || result.errors === undefined) return;
-      const errors = result.errors as readonly GraphQLError[];
-      if (!errors.some((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR')) return;
+      if (!Array.isArray(result) && (typeof result !== 'object' || result === null || Symbol.asyncIterator in result)) return;
+      const results = (Array.isArray(result) ? result : [result]) as Result[];
+      if (!results.some((r) => r.errors?.some(needsCleaning))) return;
       const requestId = requestIdOf(request);
-      setResult({
-        ...result,
-        errors: errors.map((error) =>
-          error.extensions?.code === 'INTERNAL_SERVER_ERROR'
-            ? new GraphQLError(error.message, {
-                nodes: error.nodes ?? null,
-                source: error.source ?? null,
-                positions: error.positions ?? null,
-                path: error.path ?? null,
-                extensions: { ...error.extensions, requestId },
-              })
-            : error,
-        ),
-      });
+      const cleaned = results.map((r) => (r.errors?.some(needsCleaning) === true ? { ...r, errors: r.errors.map((e) => clean(e, requestId)) } : r));
+      setResult((Array.isArray(result) ? cleaned : cleaned[0]) as typeof result);
     },
   };
+}
+
+// Private:
+
+function needsCleaning(error: GraphQLError): boolean {
+  return error.extensions?.code === 'INTERNAL_SERVER_ERROR' || error.extensions?.originalError !== undefined;
+}
+
+function clean(error: GraphQLError, requestId: string): GraphQLError {
+  if (!needsCleaning(error)) return error;
+  const { originalError: _dropped, ...extensions } = error.extensions ?? {};
+  if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') extensions.requestId = requestId;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    extensions,
+  });
 }

@@ -181,6 +181,13 @@ function expectOrder(service: string, value: unknown): OrderRecord {
   if (typeof order.userId !== 'string' || !Array.isArray(order.items)) {
     throw badBody(service, 'an order has no userId or items');
   }
+  // Items feed other loaders (productId → catalog): a broken one must fail here, as the
+  // backend's fault, not later as a TypeError in a resolver.
+  for (const item of order.items as unknown[]) {
+    if (!isJsonObject(item) || typeof item.productId !== 'string' || typeof item.quantity !== 'number' || typeof item.unitPriceCents !== 'number') {
+      throw badBody(service, 'an order item has no productId, quantity or unitPriceCents');
+    }
+  }
   return order;
 }
 

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** The time budget of one GraphQL request, shared by all its backend calls. */
 export interface RequestDeadline {
   /** Aborts when the budget is spent or the client went away. */
@@ -18,6 +20,9 @@ class DeadlineExceededError extends Error {
  */
 export function createRequestDeadline(budgetMs: number, parent?: AbortSignal): RequestDeadline {
   const controller = new AbortController();
+  // Every backend attempt of the request listens to this signal: a query may well make
+  // more than Node's default of 10 at once, which is not a leak.
+  setMaxListeners(1000, controller.signal);
   const deadlineAt = Date.now() + budgetMs;
   const timer = setTimeout(() => controller.abort(new DeadlineExceededError(`request deadline of ${budgetMs} ms passed`)), budgetMs);
   timer.unref();

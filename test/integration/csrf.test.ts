@@ -28,8 +28,10 @@ describe('CSRF: cross-site form posts are refused', () => {
 
   const expectRefused = async (answer: Awaited<ReturnType<typeof send>>) => {
     expect(answer.status).toBe(403);
-    // yoga's own refusal: no extensions.code (unlike the gateway's other refusals).
-    expect(JSON.parse(answer.body.toString('utf8'))).toEqual({ errors: [{ message: 'Required CSRF header(s) not present' }] });
+    // yoga's refusal, given a code of the contract by the gateway.
+    expect(JSON.parse(answer.body.toString('utf8'))).toEqual({
+      errors: [{ message: 'Cross-site form requests are refused: send application/json', extensions: { code: 'FORBIDDEN' } }],
+    });
     expect(backendCalls()).toBe(0);
   };
 

@@ -136,10 +136,10 @@ describe('NODE_ENV=production', () => {
     expect(t.logs.some((line) => JSON.stringify(line).includes('Int cannot represent non-integer value: \\"lots\\"'))).toBe(true);
   });
 
-  // BUG (reported): useErrorRequestIds promises that the request id "leads an operator straight to
+  // Regression (was broken, now fixed): useErrorRequestIds promises that the request id "leads an operator straight to
   // the log lines of that request", but yoga's error log line (gateway.ts `logging.error`, on the
   // root logger) carries no requestId: only the access-log line has it, and that has no error details.
-  it.fails('the log line with the details of a masked error carries the request id', async () => {
+  it('the log line with the details of a masked error carries the request id', async () => {
     listNonIntegerTotal();
     const response = await postAsU1({ query: TOTAL_QUERY });
     const requestId = response.headers.get('x-request-id');
@@ -148,9 +148,9 @@ describe('NODE_ENV=production', () => {
     expect(detail).toBeDefined();
   });
 
-  // BUG (reported): use-error-request-ids.ts returns early when the result is an array, so in a
+  // Regression (was broken, now fixed): use-error-request-ids.ts returns early when the result is an array, so in a
   // batched request (batching is on, up to 10) a masked error carries no requestId.
-  it.fails('a masked error in a batched request carries the request id too', async () => {
+  it('a masked error in a batched request carries the request id too', async () => {
     listNonIntegerTotal();
     const response = await postAsU1([{ query: TOTAL_QUERY }, { query: '{ __typename }' }]);
     const requestId = response.headers.get('x-request-id');
@@ -159,11 +159,11 @@ describe('NODE_ENV=production', () => {
     expect(results[0]!.errors![0]!.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId });
   });
 
-  // BUG (reported): errors inside a @defer part are not masked at all in production: the
+  // Regression (was broken, now fixed): errors inside a @defer part are not masked at all in production: the
   // incremental payload carries graphql-js' own message ("Int cannot represent non-integer value:
   // \"lots\"", i.e. the backend's data) with no code, where a non-deferred query gets
   // "Unexpected error." INTERNAL_SERVER_ERROR.
-  it.fails('an unexpected error in a deferred part is masked like any other', async () => {
+  it('an unexpected error in a deferred part is masked like any other', async () => {
     listNonIntegerTotal();
     const response = await postAsU1(
       { query: '{ __typename ... @defer { viewer { orders(first: 1) { nodes { id totalCents } } } } }' },
@@ -176,20 +176,20 @@ describe('NODE_ENV=production', () => {
     expect(text).toContain('INTERNAL_SERVER_ERROR');
   });
 
-  // BUG (reported): expect-json.ts says a 200 body of the wrong shape must surface as bad_body
+  // Regression (was broken, now fixed): expect-json.ts says a 200 body of the wrong shape must surface as bad_body
   // (UPSTREAM_ERROR) "rather than as a TypeError deep in a resolver"; but expectOrder checks only
   // that `items` is an array, so an item without productId reaches OrderItem.product, where
   // DataLoader throws a TypeError (load(undefined)): INTERNAL_SERVER_ERROR with no service.
-  it.fails('an order item without productId is UPSTREAM_ERROR from orders, not a TypeError in a resolver', async () => {
+  it('an order item without productId is UPSTREAM_ERROR from orders, not a TypeError in a resolver', async () => {
     listed = { items: [lyingOrder({ quantity: 1 })], nextCursor: null };
     const { body } = await t.gql('{ viewer { orders(first: 1) { nodes { items { product { id } } } } } }', { as: 'u1' });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', service: 'orders' });
   });
 
-  // BUG (reported): the commit "never expose error internals to clients" does not cover yoga's
+  // Regression (was broken, now fixed): the commit "never expose error internals to clients" does not cover yoga's
   // request parser: an invalid JSON body is answered, in production, with
   // extensions.originalError = { name: 'SyntaxError', message: <V8's JSON.parse message echoing the body> }.
-  it.fails('an invalid JSON body is answered without the parser internals', async () => {
+  it('an invalid JSON body is answered without the parser internals', async () => {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },

@@ -195,13 +195,13 @@ describe('transport: compression, HTTP caching, @defer', () => {
       });
     });
 
-    // BUG (reported): errors of a deferred part skip the gateway's maskError (gateway.ts), which is
+    // Regression (was broken, now fixed): errors of a deferred part skip the gateway's maskError (gateway.ts), which is
     // where an UpstreamError becomes the error contract: the incremental payload carries the raw
     // UpstreamError message with NO extensions (no code, retryable, retryAfter), so the app cannot
     // tell a timeout it may retry from anything else; and for a failed status the raw message names
     // the backend route and status ("recommendations answered GET /recommendations with 500"),
     // which upstream-error-to-graphql.ts promises never leaves the gateway.
-    it.fails('a deferred field that fails carries the error contract, like a non-deferred one', async () => {
+    it('a deferred field that fails carries the error contract, like a non-deferred one', async () => {
       t.backends.recommendations.setFault({ mode: 'hang' });
       const timedOut = multipartParts((await post(DEFERRED, { accept: 'multipart/mixed' })).body.toString('utf8'));
       expect(timedOut[1]).toEqual({
