@@ -1,0 +1,89 @@
+/**
+ * Child process: Apollo Server 5 (the stack a TypeScript team would pick instead)
+ * over the SAME executable schema, resolvers, DataLoaders, services, policies and
+ * cache as the gateway. Only the server around them differs: Apollo's standalone
+ * node:http server instead of graphql-yoga, and none of the gateway's plugins
+ * (metrics, access log, stale warnings, partial-response headers, rate limits,
+ * query limits, persisted queries, compression, HTTP caching).
+ */
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { GraphQLError } from 'graphql';
+import pino from 'pino';
+import { createTieredCache } from '../src/cache/create-tiered-cache.js';
+import { StaleTracker } from '../src/cache/stale-tracker.js';
+import { loadConfig } from '../src/config.js';
+import type { GatewayContext } from '../src/context.js';
+import { createSchema } from '../src/create-schema.js';
+import { createAuthenticator } from '../src/edge/authenticate.js';
+import { upstreamErrorToGraphQL } from '../src/errors/upstream-error-to-graphql.js';
+import { createLogger } from '../src/observability/create-logger.js';
+import { resolveRequestId } from '../src/observability/request-id.js';
+import { createServiceSet } from '../src/services/create-service-set.js';
+import { createSyncTokenCodec } from '../src/sync/sync-token-codec.js';
+import { createRequestDeadline } from '../src/upstream/request-deadline.js';
+import { isUpstreamError } from '../src/upstream/upstream-error.js';
+import { runChild } from './child-protocol.js';
+
+runChild(async () => {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.logLevel, destination: pino.destination('/dev/null') });
+  // Built as src/gateway.ts builds them (minus the metrics observers, which are the gateway's own feature).
+  const cache = createTieredCache(config.cache, { logger });
+  const services = createServiceSet(config.services, { logger, cache, cacheSettings: config.cache });
+  const authenticate = createAuthenticator({ secret: config.jwtSecret });
+  const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
+
+  const server = new ApolloServer<GatewayContext>({
+    schema: createSchema(),
+    // The gateway's error contract (its maskError), so partial answers carry the same codes.
+    formatError(formatted, error) {
+      const located = error instanceof GraphQLError ? error : null;
+      const original = located?.originalError ?? error;
+      if (isUpstreamError(original)) return upstreamErrorToGraphQL(original, located).toJSON();
+      return formatted;
+    },
+  });
+
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: 0, host: '127.0.0.1' },
+    context: async ({ req, res }) => {
+      const header = req.headers['x-request-id'];
+      const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
+      res.setHeader('x-request-id', requestId);
+      const authorization = req.headers.authorization;
+      const auth = await authenticate(authorization === undefined ? null : authorization);
+      // yoga ties the deadline to the fetch Request's signal; here the response's end clears it.
+      const deadline = createRequestDeadline(config.requestDeadlineMs);
+      res.once('close', () => deadline.dispose());
+      const stale = new StaleTracker();
+      const requestLogger = logger.child({ requestId });
+      const call = {
+        logger: requestLogger,
+        requestId,
+        viewerId: auth.status === 'authenticated' ? auth.viewerId : null,
+        signal: deadline.signal,
+        deadlineAt: deadline.deadlineAt,
+        stale,
+      };
+      return {
+        requestId,
+        clientId: auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`,
+        auth,
+        call,
+        services: services.services,
+        loaders: services.createLoaders(call),
+        logger: requestLogger,
+        syncTokens,
+        stale,
+      };
+    },
+  });
+
+  return {
+    info: { url: `http://127.0.0.1:${new URL(url).port}` },
+    probes: {
+      breakers: () => Object.fromEntries(Object.values(services.clients).map((client) => [client.name, client.policy.breakerState()])),
+    },
+  };
+});

@@ -1,0 +1,133 @@
+/**
+ * One measurement: backend counters reset, load applied for the measured
+ * duration while the server's RSS is sampled every 250 ms and its CPU time is
+ * read before and after, backend counters read back.
+ */
+import type { BackendCalls, BackendControl } from './backend-control.js';
+import type { LatencySummary } from './latency-recorder.js';
+import { runLoad, startLoad, type LoadResult } from './load.js';
+import { runPacedLoad } from './paced-load.js';
+import { startProcessSampler, type ProcessUsage } from './process-sampler.js';
+import type { BenchRequest } from './scenarios.js';
+
+/** Which generator drives a fixed-rate run (see paced-load.ts for why `paced` is the default). */
+export type RateGenerator = 'paced' | 'autocannon';
+
+export interface LoadPlan {
+  origin: string;
+  requests: readonly BenchRequest[];
+  connections: number;
+  /** Fixed rate in req/s; undefined = closed loop, as fast as the server answers. */
+  rate?: number;
+  rateGenerator: RateGenerator;
+}
+
+export interface Measurement {
+  server: string;
+  scenario: string;
+  backendLatencyMs: number;
+  round: number;
+  generator: 'autocannon' | 'paced' | 'autocannon-rate';
+  connections: number;
+  /** Fixed rate (req/s), or undefined for closed loop. */
+  rate?: number;
+  durationSec: number;
+  reqPerSec: number;
+  latencyMs: LatencySummary;
+  responses: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** 2xx answers with GraphQL errors (expected only where a backend is hung on purpose). */
+  errorAnswers: number;
+  firstErrorAnswer: string | null;
+  peakRssMb: number;
+  cpuPercent: number;
+  cpuSeconds: number;
+  backendCalls: BackendCalls;
+  /** Backend requests per completed GraphQL request. */
+  callsPerQuery: number;
+  autocannon: LoadResult['autocannon'];
+  /** Hung-backend scenario: how long the warm-up load took to open the server's breaker. */
+  breakerOpenAfterMs?: number;
+}
+
+function generatorOf(plan: LoadPlan): Measurement['generator'] {
+  if (plan.rate === undefined) return 'autocannon';
+  return plan.rateGenerator === 'paced' ? 'paced' : 'autocannon-rate';
+}
+
+/** Applies the plan's load for `durationSec`. */
+export function applyLoad(plan: LoadPlan, durationSec: number): Promise<LoadResult> {
+  const base = { origin: plan.origin, requests: plan.requests, connections: plan.connections, durationSec };
+  if (plan.rate !== undefined && plan.rateGenerator === 'paced') return runPacedLoad({ ...base, rate: plan.rate });
+  return runLoad(plan.rate === undefined ? base : { ...base, rate: plan.rate });
+}
+
+/**
+ * Closed-loop load until `condition()` holds (polled every 200 ms), e.g. until a
+ * breaker is open. Returns the milliseconds it took; throws after `timeoutMs`.
+ */
+export async function loadUntil(plan: LoadPlan, condition: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  const load = startLoad({ origin: plan.origin, requests: plan.requests, connections: plan.connections, durationSec: Math.ceil(timeoutMs / 1000) + 1 });
+  try {
+    while (performance.now() - started < timeoutMs) {
+      if (await condition()) return performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`condition not reached within ${timeoutMs} ms of load`);
+  } finally {
+    load.stop();
+    await load.done;
+  }
+}
+
+export interface MeasureOptions {
+  server: string;
+  scenario: string;
+  /** The process whose CPU and RSS are reported. */
+  pid: number;
+  plan: LoadPlan;
+  durationSec: number;
+  backends: BackendControl;
+  backendLatencyMs: number;
+  round: number;
+}
+
+export async function measure(options: MeasureOptions): Promise<Measurement> {
+  await options.backends.resetStats();
+  const sampler = startProcessSampler(options.pid);
+  let load: LoadResult;
+  let usage: ProcessUsage;
+  try {
+    load = await applyLoad(options.plan, options.durationSec);
+  } finally {
+    usage = sampler.stop();
+  }
+  const backendCalls = await options.backends.readStats();
+  return {
+    server: options.server,
+    scenario: options.scenario,
+    backendLatencyMs: options.backendLatencyMs,
+    round: options.round,
+    generator: generatorOf(options.plan),
+    connections: options.plan.connections,
+    ...(options.plan.rate === undefined ? {} : { rate: options.plan.rate }),
+    durationSec: load.durationSec,
+    reqPerSec: load.reqPerSec,
+    latencyMs: load.latencyMs,
+    responses: load.responses,
+    non2xx: load.non2xx,
+    errors: load.errors,
+    timeouts: load.timeouts,
+    errorAnswers: load.errorAnswers,
+    firstErrorAnswer: load.firstErrorAnswer,
+    peakRssMb: usage.peakRssMb,
+    cpuPercent: usage.cpuPercent,
+    cpuSeconds: usage.cpuSeconds,
+    backendCalls,
+    callsPerQuery: load.responses === 0 ? Number.NaN : backendCalls.total / load.responses,
+    autocannon: load.autocannon,
+  };
+}

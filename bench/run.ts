@@ -1,0 +1,298 @@
+/**
+ * `npm run bench`: the gateway under load beside a hand-written BFF and Apollo
+ * Server 5, at two backend latencies, in one run. See docs/performance.md
+ * ("Method") for what is measured and why, and `npm run bench -- --help`.
+ *
+ * Per backend latency:
+ *   1. healthy phase: one process per server; every round runs home, small and
+ *      the fixed rate on each server in turn (gateway, hand-written, Apollo, …),
+ *      then the backends alone at the fixed rate;
+ *   2. hung phase: fresh server processes (nothing cached), recommendations
+ *      hung, each breaker opened once, then the rounds as above.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BackendControl } from './backend-control.js';
+import { buildServers } from './build-servers.js';
+import { killAllChildren } from './child-process.js';
+import { detectPinning, LOAD_CORE, type Pinning } from './cpu-pinning.js';
+import { writeGatewayConfigFile } from './gateway-config-file.js';
+import { machineInfo } from './machine-info.js';
+import { applyLoad, loadUntil, measure, type LoadPlan, type Measurement } from './measure.js';
+import { performanceDoc, preservedProfileSection } from './performance-doc.js';
+import { consoleReport } from './report.js';
+import { ResponseChecker } from './response-check.js';
+import {
+  backendOnlyRequests,
+  buildScenarios,
+  FIXED_RATE,
+  HEALTHY_SCENARIOS,
+  HUNG_SCENARIOS,
+  userTokens,
+  type Scenario,
+  type ScenarioId,
+} from './scenarios.js';
+import { startBackends, startServers, stopServers, type Backends, type BenchServer } from './servers.js';
+import { parseSettings, USAGE, type BenchSettings } from './settings.js';
+import { round } from './stats.js';
+import { summarize } from './summarize.js';
+import { evaluateTargets } from './targets.js';
+import { checkValidity } from './validity.js';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const DOC_PATH = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
+
+/** What the phases of one backend latency share. */
+interface LatencyContext {
+  settings: BenchSettings;
+  scenarios: Record<ScenarioId, Scenario>;
+  pinning: Pinning;
+  /** The compiled server entries (build-servers.ts). */
+  buildDir: string;
+  gatewayConfigFile: string;
+  profileDir: string | undefined;
+  backends: Backends;
+  control: BackendControl;
+  /** The gateway's answers of this latency are the reference of the fairness check. */
+  checker: ResponseChecker;
+  latencyMs: number;
+  record(measurement: Measurement): void;
+}
+
+async function main(): Promise<void> {
+  const parsed = parseSettings(process.argv.slice(2));
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const settings = parsed;
+  // Before pinning: pinned to one core, this process would see one core.
+  const machine = machineInfo();
+  const pinning = detectPinning(!settings.pin);
+  pinning.pin(process.pid, LOAD_CORE);
+  const started = performance.now();
+  const scenarios = buildScenarios(await userTokens());
+  const measurements: Measurement[] = [];
+  log(`bench (${settings.mode}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
+  log(`${pinning.description}; about ${Math.round(plannedSeconds(settings) / 60)} min of load planned`);
+  log('compiling the servers (tsc → bench/.build)');
+  const buildDir = buildServers();
+  const gatewayConfig = writeGatewayConfigFile(buildDir);
+  if (gatewayConfig.fields.length > 0) log(`field rate limits raised out of reach for the benchmark's 50 users: ${gatewayConfig.fields.join(', ')}`);
+
+  for (const latencyMs of settings.backendLatenciesMs) {
+    const backends = await startBackends(buildDir, latencyMs, pinning);
+    try {
+      const context: LatencyContext = {
+        settings,
+        scenarios,
+        pinning,
+        buildDir,
+        gatewayConfigFile: gatewayConfig.path,
+        profileDir: settings.cpuProf ? `${RESULTS_DIR}profiles` : undefined,
+        backends,
+        control: new BackendControl(backends.urls),
+        checker: new ResponseChecker(),
+        latencyMs,
+        record: (m) => {
+          measurements.push(m);
+          log(progressLine(m));
+        },
+      };
+      await healthyPhase(context);
+      await hungPhase(context);
+    } finally {
+      await backends.stop();
+    }
+  }
+
+  const durationSec = (performance.now() - started) / 1000;
+  const rows = summarize(measurements);
+  const targets = evaluateTargets(rows, settings.backendLatenciesMs);
+  const { problems, notes } = checkValidity(measurements);
+  process.stdout.write(`${consoleReport(rows, settings)}\n\nTargets\n`);
+  for (const t of targets) process.stdout.write(`  ${t.pass === null ? 'NOT MEASURED' : t.pass ? 'PASS' : 'MISS'}  ${t.target}: ${t.measured}\n`);
+  if (notes.length > 0) process.stdout.write(`\nNotes\n${notes.map((n) => `  - ${n}`).join('\n')}\n`);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const resultsFile = settings.cpuProf ? 'profile-run.json' : settings.mode === 'quick' ? 'quick.json' : 'latest.json';
+  const json = {
+    settings,
+    machine,
+    pinning: pinning.description,
+    rateLimitedFieldsRaised: gatewayConfig.fields,
+    durationSec: round(durationSec, 1),
+    targets,
+    problems,
+    notes,
+    summary: rows,
+    measurements,
+  };
+  writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(json, null, 2)}\n`);
+  log(`\nwrote bench/results/${resultsFile} (${Math.round(durationSec)} s)`);
+  if (settings.mode === 'full' && !settings.cpuProf) {
+    const doc = performanceDoc(
+      { settings, machine, pinning: pinning.description, rows, targets, problems, notes, durationSec },
+      preservedProfileSection(DOC_PATH),
+    );
+    writeFileSync(DOC_PATH, doc);
+    log('wrote docs/performance.md');
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`\nINVALID RUN: these measurements are not comparable:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** Every backend healthy: the rounds on one set of server processes, then the backends alone. */
+async function healthyPhase(ctx: LatencyContext): Promise<void> {
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.gatewayConfigFile, ctx.pinning, ctx.profileDir);
+  const warmedUp = new Set<string>();
+  try {
+    for (let round = 1; round <= ctx.settings.rounds; round += 1) {
+      for (const id of HEALTHY_SCENARIOS) {
+        for (const server of servers) await warmCheckMeasure(ctx, server, ctx.scenarios[id], round, warmedUp);
+      }
+      // The comparator of "added latency": the one uncached backend call of a home screen, at the same rate.
+      const plan: LoadPlan = {
+        origin: ctx.backends.urls.orders,
+        requests: backendOnlyRequests(),
+        connections: ctx.settings.connections,
+        rate: FIXED_RATE,
+        rateGenerator: ctx.settings.rateGenerator,
+      };
+      // The backends process has been under load all phase long: warm already.
+      await applyLoad(plan, ctx.settings.rewarmSec);
+      ctx.record(await measure(measureOptions(ctx, 'backends-only', ctx.backends.pid, 'fixed-rate', plan, round)));
+    }
+  } finally {
+    await stopServers(servers);
+  }
+}
+
+/**
+ * Recommendations hung. Fresh processes: a recommendation list cached during the
+ * healthy phase (fresh for 30 s) would hide the hang. A server with a breaker gets
+ * load until it is open (BREAKER_HALF_OPEN_AFTER_MS keeps it open for the phase).
+ */
+async function hungPhase(ctx: LatencyContext): Promise<void> {
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.gatewayConfigFile, ctx.pinning, ctx.profileDir);
+  const warmedUp = new Set<string>();
+  const breakerOpenAfterMs = new Map<string, number>();
+  try {
+    await ctx.control.hang('recommendations');
+    for (let round = 1; round <= ctx.settings.rounds; round += 1) {
+      for (const id of HUNG_SCENARIOS) {
+        const scenario = ctx.scenarios[id];
+        for (const server of servers) {
+          const hasBreaker = (await server.recommendationsBreaker()) !== null;
+          // Without a breaker every request waits for the 1 s timeout: at the fixed rate that only
+          // piles up a queue, and its latency is already in the closed-loop row.
+          if (scenario.rate !== undefined && !hasBreaker) continue;
+          if (hasBreaker && !breakerOpenAfterMs.has(server.name)) {
+            const plan = planFor(ctx.settings, server.origin, { ...scenario, rate: undefined });
+            const tookMs = await loadUntil(plan, async () => (await server.recommendationsBreaker()) === 'open', ctx.settings.breakerTimeoutMs);
+            breakerOpenAfterMs.set(server.name, Math.round(tookMs));
+            log(`${server.name}: recommendations breaker open after ${Math.round(tookMs)} ms of load`);
+          }
+          const measurement = await warmCheckMeasure(ctx, server, scenario, round, warmedUp);
+          const state = await server.recommendationsBreaker();
+          if (state !== null && state !== 'open') throw new Error(`${server.name}: the recommendations breaker left "open" during the measurement (now ${state})`);
+          const opened = breakerOpenAfterMs.get(server.name);
+          if (opened !== undefined) measurement.breakerOpenAfterMs = opened;
+        }
+      }
+    }
+  } finally {
+    await ctx.control.clearFault('recommendations');
+    await stopServers(servers);
+  }
+}
+
+/** Warm-up, the fairness check (first time only), the measurement. */
+async function warmCheckMeasure(ctx: LatencyContext, server: BenchServer, scenario: Scenario, round: number, warmedUp: Set<string>): Promise<Measurement> {
+  const plan = planFor(ctx.settings, server.origin, scenario);
+  await applyLoad(plan, warmUpSeconds(ctx.settings, warmedUp, server.name));
+  await checkOnce(ctx.checker, server, scenario);
+  const measurement = await measure(measureOptions(ctx, server.name, server.pid, scenario.id, plan, round));
+  ctx.record(measurement);
+  return measurement;
+}
+
+/**
+ * The full warm-up before a server process's first measurement (JIT, pools, caches),
+ * the short one before its later ones (another scenario, a later round): it is warm
+ * by then, and the short run refills what expired while the other servers ran.
+ */
+function warmUpSeconds(settings: BenchSettings, warmedUp: Set<string>, server: string): number {
+  if (warmedUp.has(server)) return settings.rewarmSec;
+  warmedUp.add(server);
+  return settings.warmupSec;
+}
+
+function planFor(settings: BenchSettings, origin: string, scenario: Pick<Scenario, 'requests' | 'rate'>): LoadPlan {
+  return {
+    origin,
+    requests: scenario.requests,
+    connections: settings.connections,
+    ...(scenario.rate === undefined ? {} : { rate: scenario.rate }),
+    rateGenerator: settings.rateGenerator,
+  };
+}
+
+function measureOptions(ctx: LatencyContext, server: string, pid: number, scenario: string, plan: LoadPlan, round: number) {
+  return {
+    server,
+    scenario,
+    pid,
+    plan,
+    durationSec: ctx.settings.durationSec,
+    backends: ctx.control,
+    backendLatencyMs: ctx.latencyMs,
+    round,
+  };
+}
+
+/** The gateway's answers are the reference; every other server must give the same data. */
+async function checkOnce(checker: ResponseChecker, server: BenchServer, scenario: Scenario): Promise<void> {
+  if (scenario.checkCount === 0 || checker.isChecked(server.name, scenario.id)) return;
+  if (server.name === 'gateway') await checker.recordReference(server.name, server.origin, scenario);
+  else await checker.compare(server.name, server.origin, scenario);
+}
+
+/** Seconds of warm-up and measurement the settings add up to (start-ups and breaker waits not included). */
+function plannedSeconds(settings: BenchSettings): number {
+  const servers = 3;
+  const healthy = HEALTHY_SCENARIOS.length * servers + 1; // + the backends alone
+  const hung = HUNG_SCENARIOS.length * servers - 1; // the baseline skips the hung fixed rate
+  const cells = settings.rounds * (healthy + hung);
+  const firstWarmUps = 2 * servers; // one per server process, two process sets per latency
+  const perLatency = cells * (settings.rewarmSec + settings.durationSec) + firstWarmUps * (settings.warmupSec - settings.rewarmSec);
+  return settings.backendLatenciesMs.length * perLatency;
+}
+
+function progressLine(m: Measurement): string {
+  const bad = m.non2xx + m.errors;
+  return (
+    `[backends ${m.backendLatencyMs} ms, round ${m.round}] ${m.scenario.padEnd(15)} ${m.server.padEnd(13)} ` +
+    `${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50.toFixed(2).padStart(7)}  p95 ${m.latencyMs.p95.toFixed(2).padStart(7)}  ` +
+    `p99 ${m.latencyMs.p99.toFixed(2).padStart(7)} ms  RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB  CPU ${m.cpuPercent.toFixed(0).padStart(3)} %  ` +
+    `${m.callsPerQuery.toFixed(2)} calls/query` +
+    (bad > 0 ? `  ${m.non2xx} non-2xx, ${m.errors} errors` : '') +
+    (m.errorAnswers > 0 ? `  ${m.errorAnswers} error answers` : '')
+  );
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  // Normally every child is stopped already; this covers the failure paths.
+  killAllChildren();
+}
