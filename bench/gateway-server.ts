@@ -12,7 +12,8 @@ import { runChild } from './child-protocol.js';
 
 runChild(async () => {
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination('/dev/null') });
+  // Asynchronous, as the gateway's own stdout destination is: formatting is paid for, no terminal is.
+  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: false }) });
   const gateway = createGateway(config, { logger });
   const { url } = await gateway.listen(0, '127.0.0.1');
   return { info: { url } };

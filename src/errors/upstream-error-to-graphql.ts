@@ -43,11 +43,18 @@ export function upstreamErrorToGraphQL(error: UpstreamError, located: GraphQLErr
   }
   const extensions: Record<string, unknown> = { code, service, retryable };
   if (retryable) extensions.retryAfter = error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
-  return new GraphQLError(message, {
-    nodes: located?.nodes ?? null,
-    source: located?.source ?? null,
-    positions: located?.positions ?? null,
-    path: located?.path ?? null,
-    extensions,
-  });
+  // A client-facing error needs no stack trace (and must not leak one): skip capturing it.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(message, {
+      nodes: located?.nodes ?? null,
+      source: located?.source ?? null,
+      positions: located?.positions ?? null,
+      path: located?.path ?? null,
+      extensions,
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

@@ -28,6 +28,10 @@ function prettyAvailable(): boolean {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const pretty = options.pretty === true && options.destination === undefined && prettyAvailable();
+  // Asynchronous stdout (lines logged while a write is pending go out together): a
+  // synchronous write per log line cost ~7 % of the gateway's CPU under load.
+  // `flushLogger` (at shutdown) writes out what is still pending.
+  const destination = options.destination ?? (pretty ? undefined : pino.destination({ dest: 1, sync: false }));
   const logger = pino(
     {
       level: options.level,
@@ -48,8 +52,17 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
     },
-    options.destination,
+    destination,
   );
   if (options.pretty === true && !pretty) logger.warn('LOG_FORMAT=pretty needs pino-pretty (a development dependency): logging JSON');
   return logger;
+}
+
+/** Writes out buffered log lines (before the process exits). */
+export function flushLogger(logger: Logger): void {
+  try {
+    logger.flush();
+  } catch {
+    // A destination that cannot flush (already closed): nothing more to write.
+  }
 }

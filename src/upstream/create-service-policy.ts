@@ -170,6 +170,18 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     async execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T> {
       // Half-open lets one trial through and cockatiel makes every other caller
       // wait for it; a phone is better served by an immediate answer.
+      // Open and not yet due for a trial: refuse here, before cockatiel's bulkhead, retry
+      // and breaker wrappers build a BrokenCircuitError just to say the same.
+      if (breaker.state === CircuitState.Open && Date.now() - openedAt < settings.halfOpenAfterMs) {
+        throw rejected(
+          new UpstreamError({
+            kind: 'circuit_open',
+            service,
+            retryAfter: secondsUntilHalfOpen() ?? 1,
+            message: `${service} circuit is open`,
+          }),
+        );
+      }
       if (breaker.state === CircuitState.HalfOpen) {
         throw rejected(
           new UpstreamError({

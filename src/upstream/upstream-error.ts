@@ -46,7 +46,12 @@ export class UpstreamError extends Error {
   readonly cancelled: boolean;
 
   constructor(options: UpstreamErrorOptions) {
+    // Backend failures are expected control flow (an open breaker answers thousands a
+    // second): a stack trace would say nothing and its capture is the costliest part.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.name = 'UpstreamError';
     this.kind = options.kind;
     this.service = options.service;

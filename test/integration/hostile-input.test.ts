@@ -150,8 +150,23 @@ describe('hostile input: limits refuse before any backend call', () => {
     const answer = await post(body);
     expect(answer).toEqual({
       status: 413,
-      body: { errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] },
+      body: { errors: [{ message: 'Request body too large: at most 65536 bytes', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] },
     });
+    await expectUntouchedAndAlive();
+  });
+
+  it('a POST without Content-Length (a chunked body of any size) is 411', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"query":"{ product(id: \\"p1\\") { id } }"');
+      req.end('}');
+    });
+    expect(status).toBe(411);
     await expectUntouchedAndAlive();
   });
 
