@@ -11,7 +11,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
 import pino from 'pino';
 import { createTieredCache } from '../src/cache/create-tiered-cache.js';
-import { StaleTracker } from '../src/cache/stale-tracker.js';
+import { createRequestContext } from '../src/create-request-context.js';
 import { loadConfig } from '../src/config.js';
 import type { GatewayContext } from '../src/context.js';
 import { createSchema } from '../src/create-schema.js';
@@ -40,6 +40,7 @@ runChild(async () => {
     formatError(formatted, error) {
       const located = error instanceof GraphQLError ? error : null;
       const original = located?.originalError ?? error;
+      // The gateway's own boundary for backend failures; other errors as Apollo formats them.
       if (isUpstreamError(original)) return upstreamErrorToGraphQL(original, located).toJSON();
       return formatted;
     },
@@ -52,31 +53,18 @@ runChild(async () => {
       const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
       res.setHeader('x-request-id', requestId);
       const authorization = req.headers.authorization;
-      const auth = await authenticate(authorization === undefined ? null : authorization);
       // yoga ties the deadline to the fetch Request's signal; here the response's end clears it.
       const deadline = createRequestDeadline(config.requestDeadlineMs);
       res.once('close', () => deadline.dispose());
-      const stale = new StaleTracker();
-      const requestLogger = logger.child({ requestId });
-      const call = {
-        logger: requestLogger,
-        requestId,
-        viewerId: auth.status === 'authenticated' ? auth.viewerId : null,
-        signal: deadline.signal,
-        deadlineAt: deadline.deadlineAt,
-        stale,
-      };
-      return {
-        requestId,
-        clientId: auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`,
-        auth,
-        call,
-        services: services.services,
-        loaders: services.createLoaders(call),
-        logger: requestLogger,
-        syncTokens,
-        stale,
-      };
+      return createRequestContext(
+        {
+          requestId,
+          auth: await authenticate(authorization === undefined ? null : authorization),
+          deadline,
+          clientIp: req.socket.remoteAddress ?? 'unknown',
+        },
+        { services, logger, syncTokens },
+      );
     },
   });
 

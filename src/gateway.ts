@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
-import { StaleTracker } from './cache/stale-tracker.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
+import { createRequestContext } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { maskError } from './errors/mask-error.js';
@@ -185,32 +185,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useHttpCaching(),
       useCompression(),
     ],
-    context: async ({ request, clientIp }) => {
-      const requestId = requestIds.requestIdOf(request);
-      const auth = await authenticate(request.headers.get('authorization'));
-      const deadline = deadlines.start(request);
-      const stale = new StaleTracker();
-      const requestLogger = logger.child({ requestId });
-      const call = {
-        logger: requestLogger,
-        requestId,
-        viewerId: auth.status === 'authenticated' ? auth.viewerId : null,
-        signal: deadline.signal,
-        deadlineAt: deadline.deadlineAt,
-        stale,
-      };
-      return {
-        requestId,
-        clientId: auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${clientIp ?? 'unknown'}`,
-        auth,
-        call,
-        services: services.services,
-        loaders: services.createLoaders(call),
-        logger: requestLogger,
-        syncTokens,
-        stale,
-      };
-    },
+    context: async ({ request, clientIp }) =>
+      createRequestContext(
+        {
+          requestId: requestIds.requestIdOf(request),
+          auth: await authenticate(request.headers.get('authorization')),
+          deadline: deadlines.start(request),
+          clientIp: clientIp ?? 'unknown',
+        },
+        { services, logger, syncTokens },
+      ),
   });
 
   const health = {

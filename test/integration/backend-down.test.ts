@@ -1,17 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
-/** A port on which nothing listens: connections are refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const HOME = '{ viewer { id orders(first: 1) { nodes { id } } } recommendations(first: 2) { id } }';
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { parsePrometheus, sampleValue } from '../helpers/parse-prometheus.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
@@ -262,10 +261,7 @@ describe('client rate limit shared by two instances through Redis (CLIENT_RATE_L
 describe('client rate limit with Redis failing: local counters', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await closedPort();
     t = await startTestGateway({ REDIS_URL: `redis://127.0.0.1:${port}`, CLIENT_RATE_LIMIT: '3/60' });
   });
   afterAll(() => t.close());

@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../helpers/start-redis-server.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
 /**
@@ -31,10 +30,7 @@ const health = async (t: TestGateway, path: string) => {
 describe('Redis down at start-up', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await closedPort();
     t = await startTestGateway({ REDIS_URL: `redis://127.0.0.1:${port}` });
   });
   afterAll(() => t.close());

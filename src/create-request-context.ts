@@ -1,0 +1,40 @@
+import { StaleTracker } from './cache/stale-tracker.js';
+import type { GatewayContext } from './context.js';
+import type { AuthResult } from './edge/authenticate.js';
+import type { Logger } from './observability/create-logger.js';
+import type { ServiceSet } from './services/create-service-set.js';
+import type { SyncTokenCodec } from './sync/sync-token-codec.js';
+import type { RequestDeadline } from './upstream/request-deadline.js';
+
+export interface RequestContextInput {
+  requestId: string;
+  auth: AuthResult;
+  deadline: RequestDeadline;
+  clientIp: string;
+}
+
+export interface RequestContextDeps {
+  services: ServiceSet;
+  logger: Logger;
+  syncTokens: SyncTokenCodec;
+}
+
+/** Everything one GraphQL request's resolvers get: its call context, fresh loaders, its logger. */
+export function createRequestContext(input: RequestContextInput, deps: RequestContextDeps): GatewayContext {
+  const { requestId, auth, deadline } = input;
+  const stale = new StaleTracker();
+  const logger = deps.logger.child({ requestId });
+  const viewerId = auth.status === 'authenticated' ? auth.viewerId : null;
+  const call = { logger, requestId, viewerId, signal: deadline.signal, deadlineAt: deadline.deadlineAt, stale };
+  return {
+    requestId,
+    clientId: viewerId !== null ? `user:${viewerId}` : `ip:${input.clientIp}`,
+    auth,
+    call,
+    services: deps.services.services,
+    loaders: deps.services.createLoaders(call),
+    logger,
+    syncTokens: deps.syncTokens,
+    stale,
+  };
+}
