@@ -1,29 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
-
-// The Redis that .ci/run guarantees; a fresh key prefix keeps runs apart.
-const REDIS_URL = 'redis://127.0.0.1:6379';
+import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
+import type { TestGateway } from '../helpers/start-test-gateway.js';
 
 describe('tiered cache: L1 in process, L2 in a real Redis shared by instances', () => {
-  const keyPrefix = `t${randomUUID().slice(0, 8)}`;
-  const redis = createClient({ url: REDIS_URL });
+  let pair: GatewayPair;
   let a: TestGateway;
   let b: TestGateway;
+  let keyPrefix: string;
+  let redis: RedisClient;
   beforeAll(async () => {
-    redis.on('error', () => undefined);
-    await redis.connect();
-    const options = { gatewayConfig: { cache: { keyPrefix } } };
-    [a, b] = await Promise.all([startTestGateway({ REDIS_URL }, options), startTestGateway({ REDIS_URL }, options)]);
-    await Promise.all([a, b].map((t) => waitForRedis(t)));
+    pair = await startGatewayPair();
+    ({ a, b, keyPrefix, redis } = pair);
   });
-  afterAll(async () => {
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
-    await Promise.all([a?.close(), b?.close()]);
-  });
+  afterAll(() => pair?.close());
 
   it('misses both tiers first, then serves the same product from L1 without a backend call', async () => {
     const first = await a.gql('{ product(id: "p7") { id name } }');
@@ -67,9 +56,3 @@ describe('tiered cache: L1 in process, L2 in a real Redis shared by instances', 
   });
 });
 
-async function waitForRedis(t: TestGateway): Promise<void> {
-  for (let i = 0; i < 100 && t.gateway.cache.redisState() !== 'up'; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(t.gateway.cache.redisState()).toBe('up');
-}

@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
+import { connectRedis, deleteKeys, REDIS_URL, uniqueKeyPrefix } from '../helpers/shared-redis.js';
 import { spawnGatewayProcess, type GatewayProcess } from '../helpers/spawn-gateway-process.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const SECRET = 'multi-instance-secret-0123456789';
 
 interface Answer {
@@ -45,7 +44,7 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 }
 
 describe('several gateway processes on one Redis', () => {
-  const keyPrefix = `mi${randomUUID().slice(0, 8)}`;
+  const keyPrefix = uniqueKeyPrefix();
   let backends: ReferenceBackends;
   let a: GatewayProcess;
   let b: GatewayProcess;
@@ -70,11 +69,8 @@ describe('several gateway processes on one Redis', () => {
   afterAll(async () => {
     for (const process of [a, b]) process?.kill('SIGKILL');
     await backends?.close();
-    const redis = createClient({ url: REDIS_URL });
-    redis.on('error', () => undefined);
-    await redis.connect();
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
+    const redis = await connectRedis();
+    await deleteKeys(redis, keyPrefix);
     await redis.close();
   });
 

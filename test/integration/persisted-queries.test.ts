@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
@@ -83,23 +82,16 @@ describe('automatic persisted queries (Apollo protocol)', () => {
 });
 
 describe('automatic persisted queries shared by two instances through Redis', () => {
-  const keyPrefix = `t${randomUUID().slice(0, 8)}`;
-  const redis = createClient({ url: REDIS_URL });
+  let pair: GatewayPair;
   let a: TestGateway;
   let b: TestGateway;
+  let keyPrefix: string;
+  let redis: RedisClient;
   beforeAll(async () => {
-    redis.on('error', () => undefined);
-    await redis.connect();
-    const options = { gatewayConfig: { cache: { keyPrefix } } };
-    [a, b] = await Promise.all([startTestGateway({ REDIS_URL }, options), startTestGateway({ REDIS_URL }, options)]);
-    await Promise.all([a, b].map((t) => waitForRedis(t)));
+    pair = await startGatewayPair();
+    ({ a, b, keyPrefix, redis } = pair);
   });
-  afterAll(async () => {
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
-    await Promise.all([a?.close(), b?.close()]);
-  });
+  afterAll(() => pair?.close());
 
   it('a query registered on A is found by hash on B', async () => {
     const query = `{ product(id: "p8") { id } } # ${randomUUID()}`;
@@ -200,9 +192,3 @@ describe('persisted-query configuration errors', () => {
   });
 });
 
-async function waitForRedis(t: TestGateway): Promise<void> {
-  for (let i = 0; i < 100 && t.gateway.cache.redisState() !== 'up'; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(t.gateway.cache.redisState()).toBe('up');
-}

@@ -1,15 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { parsePrometheus, sampleValue } from '../helpers/parse-prometheus.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { closedPort } from '../helpers/closed-port.js';
+import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
-// The Redis that .ci/run guarantees; a fresh key prefix keeps runs apart.
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const QUERY = '{ product(id: "p1") { id } }';
 
 /**
@@ -28,12 +25,6 @@ async function rateLimitedTotal(t: TestGateway, scope: 'client' | 'field'): Prom
   return sampleValue(parsePrometheus(text), 'gateway_rate_limited_total', { scope }) ?? Number.NaN;
 }
 
-async function waitForRedis(t: TestGateway): Promise<void> {
-  for (let i = 0; i < 100 && t.gateway.cache.redisState() !== 'up'; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(t.gateway.cache.redisState()).toBe('up');
-}
 
 const isRateLimited = (status: number, headers: Headers, body: GraphQLResponseBody) => {
   expect(status).toBe(429);
@@ -214,26 +205,16 @@ describe('field rate limit (GATEWAY_CONFIG rateLimits: Query.recommendations 2 p
 });
 
 describe('client rate limit shared by two instances through Redis (CLIENT_RATE_LIMIT=6/60)', () => {
-  const keyPrefix = `t${randomUUID().slice(0, 8)}`;
-  const redis = createClient({ url: REDIS_URL });
+  let pair: GatewayPair;
   let a: TestGateway;
   let b: TestGateway;
+  let keyPrefix: string;
+  let redis: RedisClient;
   beforeAll(async () => {
-    redis.on('error', () => undefined);
-    await redis.connect();
-    const options = { gatewayConfig: { cache: { keyPrefix } } };
-    [a, b] = await Promise.all([
-      startTestGateway({ REDIS_URL, CLIENT_RATE_LIMIT: '6/60' }, options),
-      startTestGateway({ REDIS_URL, CLIENT_RATE_LIMIT: '6/60' }, options),
-    ]);
-    await Promise.all([a, b].map((t) => waitForRedis(t)));
+    pair = await startGatewayPair({ CLIENT_RATE_LIMIT: '6/60' });
+    ({ a, b, keyPrefix, redis } = pair);
   });
-  afterAll(async () => {
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.close();
-    await Promise.all([a?.close(), b?.close()]);
-  });
+  afterAll(() => pair?.close());
 
   it('3 requests to A and 3 to B pass, the 7th (to either) is 429: the sum over instances', async () => {
     await awayFromWindowEdge(60);

@@ -1,20 +1,8 @@
-import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../helpers/start-redis-server.js';
 import { closedPort } from '../helpers/closed-port.js';
+import { connectRedis, waitForRedisState } from '../helpers/shared-redis.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
-
-/**
- * Waits until the gateway reports this Redis state. With `traffic`, keeps sending
- * queries meanwhile: the Redis breaker only tries Redis again on a real lookup.
- */
-async function waitForRedisState(t: TestGateway, state: string, traffic = false): Promise<void> {
-  for (let i = 0; i < 150 && t.gateway.cache.redisState() !== state; i += 1) {
-    if (traffic) await t.gql(`{ product(id: "p${200 + i}") { id } }`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(t.gateway.cache.redisState()).toBe(state);
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -84,9 +72,7 @@ describe('Redis killed mid-run, slow, and back', () => {
     await redis.restart();
     await waitForRedisState(t, 'up', true);
     // The breaker lets a trial through after its half-open delay; then writes reach Redis.
-    const client = createClient({ url: redis.url });
-    client.on('error', () => undefined);
-    await client.connect();
+    const client = await connectRedis(redis.url);
     try {
       for (let i = 0; i < 50; i += 1) {
         await t.gql(`{ product(id: "p${300 + i}") { id } }`);
@@ -104,9 +90,7 @@ describe('Redis killed mid-run, slow, and back', () => {
   it('a slow Redis costs one short timeout per lookup, not its slowness', async () => {
     await waitForRedisState(t, 'up', true);
     const errorsBefore = t.redisErrors.length;
-    const client = createClient({ url: redis.url });
-    client.on('error', () => undefined);
-    await client.connect();
+    const client = await connectRedis(redis.url);
     // Blocks the Redis server for 1.5 s, as a stuck or swapping Redis would. Redis has
     // no event for "a command is running": give the command a moment to arrive.
     const sleeping = client.sendCommand(['DEBUG', 'SLEEP', '1.5']).catch(() => undefined);
