@@ -9,13 +9,11 @@ import { loadConfig } from '../src/config.js';
 import { signDevToken } from '../src/edge/sign-dev-token.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/observability/create-logger.js';
+import { serviceUrlEnv } from '../src/services/service-registry.js';
 
 const backends = await startReferenceBackends();
 const config = loadConfig({
-  USERS_URL: backends.urls.users,
-  CATALOG_URL: backends.urls.catalog,
-  ORDERS_URL: backends.urls.orders,
-  RECOMMENDATIONS_URL: backends.urls.recommendations,
+  ...serviceUrlEnv(backends.urls),
   UPSTREAM_MAX_RETRIES: '1',
 });
 const gateway = createGateway(config, {

@@ -19,6 +19,11 @@ export interface RequestContextDeps {
   syncTokens: SyncTokenCodec;
 }
 
+/** Who is calling, for rate limits: the verified viewer, else the client's address. */
+export function clientIdOf(auth: AuthResult, clientIp: string): string {
+  return auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${clientIp}`;
+}
+
 /** Everything one GraphQL request's resolvers get: its call context, fresh loaders, its logger. */
 export function createRequestContext(input: RequestContextInput, deps: RequestContextDeps): GatewayContext {
   const { requestId, auth, deadline } = input;
@@ -28,7 +33,7 @@ export function createRequestContext(input: RequestContextInput, deps: RequestCo
   const call = { logger, requestId, viewerId, signal: deadline.signal, deadlineAt: deadline.deadlineAt, stale };
   return {
     requestId,
-    clientId: viewerId !== null ? `user:${viewerId}` : `ip:${input.clientIp}`,
+    clientId: clientIdOf(auth, input.clientIp),
     auth,
     call,
     services: deps.services.services,

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { signDevToken } from './edge/sign-dev-token.js';
 import { createGateway } from './gateway.js';
 import { onShutdownSignal } from './graceful-shutdown.js';
+import { serviceUrlEnv } from './services/service-registry.js';
 
 const backends = await startReferenceBackends({ latencyMs: Number(process.env.BACKEND_LATENCY_MS ?? 0) });
 
@@ -15,10 +16,7 @@ let config;
 try {
   config = loadConfig({
     ...process.env,
-    USERS_URL: backends.urls.users,
-    CATALOG_URL: backends.urls.catalog,
-    ORDERS_URL: backends.urls.orders,
-    RECOMMENDATIONS_URL: backends.urls.recommendations,
+    ...serviceUrlEnv(backends.urls),
   });
 } catch (error) {
   await backends.close();

@@ -5,7 +5,7 @@ import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
-import { createRequestContext } from './create-request-context.js';
+import { clientIdOf, createRequestContext } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { maskError } from './errors/mask-error.js';
@@ -75,8 +75,6 @@ export interface Gateway {
    * Redis and yoga are closed.
    */
   close(options?: { drainMs?: number }): Promise<void>;
-  /** Requests being answered right now. */
-  inFlight(): number;
 }
 
 /** Builds the gateway from a validated config. */
@@ -185,11 +183,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useHttpCaching(),
       useCompression(),
     ],
-    context: async ({ request, clientIp }) =>
+    context: async ({ request, clientIp, auth }) =>
       createRequestContext(
         {
           requestId: requestIds.requestIdOf(request),
-          auth: await authenticate(request.headers.get('authorization')),
+          auth: auth ?? (await authenticate(request.headers.get('authorization'))),
           deadline: deadlines.start(request),
           clientIp: clientIp ?? 'unknown',
         },
@@ -220,12 +218,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     }),
   };
 
-  /** `user:<id>` for a valid bearer token (verified: a forged `sub` must not spend someone else's quota), else `ip:<address>`. */
-  const clientIdOf = async (req: IncomingMessage): Promise<string> => {
-    const auth = await authenticate(req.headers.authorization ?? null);
-    return auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
-  };
-
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     active += 1;
     res.once('close', () => {
@@ -245,8 +237,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     };
     if (req.method === 'POST' && refuseBody(req, res, requestId, config.limits.maxBodyBytes)) return;
     const serve = async () => {
+      // Verified once here, for the limit and for the context: a forged `sub` must not
+      // spend someone else's quota.
+      const auth = await authenticate(req.headers.authorization ?? null);
+      const clientIp = req.socket.remoteAddress ?? 'unknown';
       // The client limit is checked before the body is even read: abuse costs one counter.
-      const decision = await clientLimiter.hit(await clientIdOf(req));
+      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp));
       res.setHeader('ratelimit-limit', String(decision.limit));
       res.setHeader('ratelimit-remaining', String(decision.remaining));
       res.setHeader('ratelimit-reset', String(decision.resetSeconds));
@@ -256,7 +252,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         return;
       }
       // yoga answers some requests (e.g. 415) synchronously and returns no promise.
-      await yoga.handle(req, res, { requestId, clientIp: req.socket.remoteAddress ?? 'unknown' });
+      await yoga.handle(req, res, { requestId, clientIp, auth });
     };
     serve().catch(fail);
   };
@@ -287,7 +283,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     drain() {
       shuttingDown = true;
     },
-    inFlight: () => active,
     async close(options = {}) {
       shuttingDown = true;
       const drainMs = options.drainMs ?? config.shutdownDrainMs;

@@ -18,7 +18,6 @@ export interface CacheTier {
   /** One round-trip for every key; a missing, expired or unreadable entry is undefined. */
   getMany(keys: readonly string[]): Promise<(CacheEnvelope | undefined)[]>;
   setMany(writes: readonly CacheWrite[]): Promise<void>;
-  deleteMany(keys: readonly string[]): Promise<void>;
 }
 
 export function isCacheEnvelope(value: unknown): value is CacheEnvelope {

@@ -6,7 +6,6 @@ import type { TieredCache } from './create-tiered-cache.js';
 
 /** The cache of one kind of entity (products, users …) with its two TTLs. */
 export interface EntityCache<V> {
-  readonly enabled: boolean;
   /**
    * Fresh cached values as they are; one backend call (`fetchMany`) for the rest.
    * When that call fails, stale values stand in (marked on `stale`); ids without any
@@ -42,8 +41,6 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
   const canStandIn = (error: unknown) => isUpstreamError(error) && !error.cancelled;
 
   return {
-    enabled,
-
     async loadMany(ids, fetchMany, stale) {
       if (!enabled) {
         try {

@@ -3,13 +3,10 @@ import { isCacheEnvelope, type CacheTier } from './cache-envelope.js';
 import { LruStore } from './lru-store.js';
 
 /** L1: Keyv over an in-process LRU; values stay objects (no serialization). */
-export function createMemoryTier(maxEntries: number): CacheTier & { readonly size: number } {
+export function createMemoryTier(maxEntries: number): CacheTier {
   const store = new LruStore(maxEntries);
   const keyv = new Keyv({ store, useKeyPrefix: false, serialize: undefined, deserialize: undefined });
   return {
-    get size() {
-      return store.size;
-    },
     async getMany(keys) {
       const values: unknown[] = await keyv.getMany([...keys]);
       return values.map((value) => (isCacheEnvelope(value) && value.x > Date.now() ? value : undefined));
@@ -17,9 +14,6 @@ export function createMemoryTier(maxEntries: number): CacheTier & { readonly siz
     async setMany(writes) {
       const now = Date.now();
       await keyv.setMany(writes.map(({ key, envelope }) => ({ key, value: envelope, ttl: Math.max(1, envelope.x - now) })));
-    },
-    async deleteMany(keys) {
-      await keyv.deleteMany([...keys]);
     },
   };
 }

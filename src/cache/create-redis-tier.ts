@@ -30,8 +30,6 @@ export interface RedisTier extends CacheTier {
   setJson(key: string, value: unknown, ttlMs: number): Promise<RedisResult<void>>;
   /** Atomically counts one more hit in a fixed window: INCR, and PEXPIRE on the first hit. */
   increment(key: string, windowMs: number): Promise<RedisResult<number>>;
-  /** Redis errors seen since start. */
-  errorCount(): number;
   close(): Promise<void>;
 }
 
@@ -58,7 +56,6 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
   // Keyv hands its default namespace ("keyv") to the store, which would prefix every
   // key with "keyv::"; our keys carry their own namespace (as @keyv/redis' createKeyv does).
   keyv.namespace = undefined;
-  let errors = 0;
   let current: RedisTierState = 'connecting';
   let closed = false;
 
@@ -70,10 +67,7 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
     if (next === 'up') logger.info({ redis: next, previous }, 'redis cache up');
     else logger.warn({ redis: next, previous, err: error }, 'redis cache degraded: going straight to the backends');
   };
-  const countError = (error: unknown) => {
-    errors += 1;
-    options.onError?.(error);
-  };
+  const countError = (error: unknown) => options.onError?.(error);
   // The client, the adapter and keyv each emit 'error'; an EventEmitter without a
   // listener would throw it and take the process down.
   client.on('error', (error: unknown) => {
@@ -112,7 +106,6 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
 
   return {
     state: () => (breaker.state === CircuitState.Open ? 'degraded' : current),
-    errorCount: () => errors,
     async getMany(keys) {
       const values = await guarded(() => keyv.getMany([...keys]) as Promise<unknown[]>);
       if (values === undefined) return keys.map(() => undefined);
@@ -121,9 +114,6 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
     async setMany(writes) {
       const now = Date.now();
       await guarded(() => keyv.setMany(writes.map(({ key, envelope }) => ({ key, value: envelope, ttl: Math.max(1, envelope.x - now) }))));
-    },
-    async deleteMany(keys) {
-      await guarded(() => keyv.deleteMany([...keys]));
     },
     getJson: (key) => attempt(async () => (await keyv.get(key)) as unknown),
     async setJson(key, value, ttlMs) {

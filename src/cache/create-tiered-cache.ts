@@ -21,12 +21,10 @@ export interface TieredCache {
   getMany(keys: readonly string[]): Promise<(CacheEnvelope | undefined)[]>;
   /** L1 at once; L2 in the background, so a slow Redis never delays an answer. */
   setMany(writes: readonly CacheWrite[]): Promise<void>;
-  deleteMany(keys: readonly string[]): Promise<void>;
   /** L2 state: `disabled` without REDIS_URL. */
   redisState(): 'disabled' | 'connecting' | 'up' | 'degraded';
   /** The shared Redis, for state that must never sit in L1 (rate limits, persisted queries); null without REDIS_URL. */
   readonly redis: RedisTier | null;
-  readonly l1Size: number;
   /** Resolves once every background L2 write started so far has ended. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -60,9 +58,6 @@ export function createTieredCache(settings: CacheSettings, deps: TieredCacheDeps
   };
 
   return {
-    get l1Size() {
-      return l1.size;
-    },
     redisState: () => (l2 === null ? 'disabled' : l2.state()),
     redis: l2,
 
@@ -93,11 +88,6 @@ export function createTieredCache(settings: CacheSettings, deps: TieredCacheDeps
         const write = l2.setMany(writes).finally(() => pendingWrites.delete(write));
         pendingWrites.add(write);
       }
-    },
-
-    async deleteMany(keys) {
-      await l1.deleteMany(keys);
-      if (l2 !== null) await l2.deleteMany(keys);
     },
 
     async settled() {

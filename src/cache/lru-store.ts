@@ -32,8 +32,4 @@ export class LruStore {
   has(key: string): boolean {
     return this.lru.has(key);
   }
-
-  get size(): number {
-    return this.lru.size;
-  }
 }

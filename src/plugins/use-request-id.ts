@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import type { AuthResult } from '../edge/authenticate.js';
 import { resolveRequestId } from '../observability/request-id.js';
 
 /** What the node:http handler may already have decided for the request. */
@@ -6,6 +7,8 @@ export interface RequestIdServerContext {
   requestId?: string;
   /** The client's address (the socket's peer), for per-client limits of anonymous callers. */
   clientIp?: string;
+  /** The bearer token's verdict, already verified for the client rate limit. */
+  auth?: AuthResult;
 }
 
 /**

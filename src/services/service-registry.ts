@@ -92,3 +92,8 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
 
 /** Every service's per-request loaders, flattened: `ctx.loaders.product.load(id)`. */
 export type Loaders = UnionToIntersection<{ [K in ServiceName]: ReturnType<Registry[K]['createLoaders']> }[ServiceName]>;
+
+/** The environment that points the gateway at these backends (`USERS_URL=…`, …). */
+export function serviceUrlEnv(urls: Readonly<Record<ServiceName, string>>): Record<string, string> {
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICE_REGISTRY[name].urlEnv, urls[name]]));
+}

@@ -7,8 +7,11 @@ export interface BatchLoaderOptions<V> {
   maxBatchSize: number;
   /** One backend call for these ids; ids the backend does not know are absent from the map. */
   fetchMany(ids: readonly string[]): Promise<ReadonlyMap<string, V>>;
-  /** The entity's cache: consulted first, filled after, standing in when the call fails. */
-  cache?: EntityCache<V>;
+  /**
+   * The entity's cache: consulted first, filled after, standing in when the call fails.
+   * A cache with no TTL (e.g. orders by default) just calls `fetchMany`.
+   */
+  cache: EntityCache<V>;
   /** Where stale stand-ins of this request are marked. */
   stale?: StaleTracker;
   /** Told the size of every batch (metrics). */
@@ -28,14 +31,7 @@ export function createBatchLoader<V>(options: BatchLoaderOptions<V>): DataLoader
   return new DataLoader<string, V | null>(
     async (ids) => {
       onBatch?.(ids.length);
-      if (cache !== undefined) return cache.loadMany(ids, fetchMany, stale);
-      try {
-        const found = await fetchMany(ids);
-        return ids.map((id) => found.get(id) ?? null);
-      } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        return ids.map(() => failure);
-      }
+      return cache.loadMany(ids, fetchMany, stale);
     },
     { maxBatchSize: options.maxBatchSize },
   );

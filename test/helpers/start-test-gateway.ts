@@ -4,7 +4,7 @@ import { loadConfig, type GatewayConfig } from '../../src/config.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/create-logger.js';
-import { SERVICE_NAMES } from '../../src/services/service-registry.js';
+import { SERVICE_NAMES, serviceUrlEnv } from '../../src/services/service-registry.js';
 import { writeTempFile } from './write-temp-file.js';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
@@ -65,10 +65,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   }
   const backends = await startReferenceBackends();
   const config = loadConfig({
-    USERS_URL: backends.urls.users,
-    CATALOG_URL: backends.urls.catalog,
-    ORDERS_URL: backends.urls.orders,
-    RECOMMENDATIONS_URL: backends.urls.recommendations,
+    ...serviceUrlEnv(backends.urls),
     JWT_SECRET: TEST_JWT_SECRET,
     SYNC_TOKEN_SECRET: 'test-sync-secret-0123456789abcdef',
     PORT: '0',

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
+import { serviceUrlEnv } from '../../src/services/service-registry.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
@@ -38,10 +39,7 @@ describe('npm run gateway', () => {
   it('in production, refuses to start without JWT_SECRET and SYNC_TOKEN_SECRET', async () => {
     const { child, stderr } = runGateway({
       NODE_ENV: 'production',
-      USERS_URL: backends.urls.users,
-      CATALOG_URL: backends.urls.catalog,
-      ORDERS_URL: backends.urls.orders,
-      RECOMMENDATIONS_URL: backends.urls.recommendations,
+      ...serviceUrlEnv(backends.urls),
     });
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).not.toBe(0);
@@ -56,10 +54,7 @@ describe('npm run gateway', () => {
       HOST: '127.0.0.1',
       JWT_SECRET: secret,
       SYNC_TOKEN_SECRET: 'cli-test-sync-secret-0123456789',
-      USERS_URL: backends.urls.users,
-      CATALOG_URL: backends.urls.catalog,
-      ORDERS_URL: backends.urls.orders,
-      RECOMMENDATIONS_URL: backends.urls.recommendations,
+      ...serviceUrlEnv(backends.urls),
     });
     let url = '';
     for await (const line of createInterface({ input: child.stdout })) {

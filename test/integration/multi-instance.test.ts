@@ -6,6 +6,7 @@ import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { connectRedis, deleteKeys, REDIS_URL, uniqueKeyPrefix } from '../helpers/shared-redis.js';
 import { spawnGatewayProcess, type GatewayProcess } from '../helpers/spawn-gateway-process.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
+import { serviceUrlEnv } from '../../src/services/service-registry.js';
 
 const SECRET = 'multi-instance-secret-0123456789';
 
@@ -52,10 +53,7 @@ describe('several gateway processes on one Redis', () => {
   beforeAll(async () => {
     backends = await startReferenceBackends();
     const env = {
-      USERS_URL: backends.urls.users,
-      CATALOG_URL: backends.urls.catalog,
-      ORDERS_URL: backends.urls.orders,
-      RECOMMENDATIONS_URL: backends.urls.recommendations,
+      ...serviceUrlEnv(backends.urls),
       REDIS_URL,
       JWT_SECRET: SECRET,
       SYNC_TOKEN_SECRET: SECRET,
