@@ -15,7 +15,7 @@ const backends = await startReferenceBackends();
 const config = loadConfig({
   ...serviceUrlEnv(backends.urls),
   UPSTREAM_MAX_RETRIES: '1',
-});
+}, { allowDevSecrets: true });
 const gateway = createGateway(config, {
   logger: createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
 });

@@ -58,7 +58,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Development-only secrets: `npm start` and local runs; refused in production. */
+/** Development-only secrets: `npm start` and local tools (`allowDevSecrets`); never `npm run gateway`. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 export const DEV_SYNC_TOKEN_SECRET = 'dev-only-sync-token-secret-change-me-0123';
 
@@ -82,6 +82,12 @@ const jsonInteger = (min: number, max: number) =>
     .min(min, rangeMessage(min, max))
     .max(max, rangeMessage(min, max));
 
+/** Shorter keys are guessable offline from one captured token (HS256 is an HMAC over a known message). */
+const MIN_SECRET_BYTES = 32;
+const secret = z.string().refine((value) => Buffer.byteLength(value, 'utf8') >= MIN_SECRET_BYTES, {
+  error: `expected at least ${MIN_SECRET_BYTES} bytes`,
+});
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4001' });
 
 const envSchema = z.object({
@@ -92,8 +98,8 @@ const envSchema = z.object({
     typeof httpUrl
   >),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
-  JWT_SECRET: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
-  SYNC_TOKEN_SECRET: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  JWT_SECRET: secret.optional(),
+  SYNC_TOKEN_SECRET: secret.optional(),
   UPSTREAM_TIMEOUT_MS: integer(1, 120_000).default(1000),
   UPSTREAM_MAX_RETRIES: integer(0, 10).default(2),
   BREAKER_HALF_OPEN_AFTER_MS: integer(1, 3_600_000).default(30_000),
@@ -233,6 +239,14 @@ const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
 export interface LoadConfigOptions {
   /** Read GATEWAY_CONFIG files through this (tests). */
   readFile?: (path: string) => string;
+  /**
+   * Fall back to the public development secrets when JWT_SECRET or SYNC_TOKEN_SECRET
+   * is unset: only the demo (`npm start`) and local tools pass true, and never with
+   * NODE_ENV=production. Anything else (`npm run gateway`, the image) must be given
+   * real secrets whatever NODE_ENV says: a typo in NODE_ENV must not let anyone mint tokens.
+   * @default false
+   */
+  allowDevSecrets?: boolean;
 }
 
 /**
@@ -253,9 +267,14 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     }
   }
   // Checked on the raw variables so that every problem is reported in one go.
-  if (present.NODE_ENV === 'production') {
-    if (present.JWT_SECRET === undefined) problems.push('JWT_SECRET: required when NODE_ENV=production');
-    if (present.SYNC_TOKEN_SECRET === undefined) problems.push('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
+  const devSecretsAllowed = options.allowDevSecrets === true && present.NODE_ENV !== 'production';
+  if (!devSecretsAllowed) {
+    const why =
+      present.NODE_ENV === 'production'
+        ? 'required when NODE_ENV=production'
+        : `required (at least ${MIN_SECRET_BYTES} bytes; only \`npm start\` falls back to development secrets)`;
+    if (present.JWT_SECRET === undefined) problems.push(`JWT_SECRET: ${why}`);
+    if (present.SYNC_TOKEN_SECRET === undefined) problems.push(`SYNC_TOKEN_SECRET: ${why}`);
   }
   let file: GatewayFile = { services: {}, cache: {}, limits: {}, rateLimits: {} };
   if (present.GATEWAY_CONFIG !== undefined) {

@@ -14,10 +14,8 @@ const backends = await startReferenceBackends({ latencyMs: Number(process.env.BA
 
 let config;
 try {
-  config = loadConfig({
-    ...process.env,
-    ...serviceUrlEnv(backends.urls),
-  });
+  // The demo alone may fall back to the public development secrets (never in production).
+  config = loadConfig({ ...process.env, ...serviceUrlEnv(backends.urls) }, { allowDevSecrets: true });
 } catch (error) {
   await backends.close();
   if (error instanceof ConfigError) {

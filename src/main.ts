@@ -25,9 +25,6 @@ try {
   process.stderr.write(`Invalid configuration: ${(error as Error).message}\n`);
   process.exit(2);
 }
-if (config.usingDevSecrets) {
-  gateway.logger.warn('JWT_SECRET or SYNC_TOKEN_SECRET not set: using development secrets (refused when NODE_ENV=production)');
-}
 const { url } = await gateway.listen();
 gateway.logger.info({ url: `${url}/graphql`, services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.url])) }, 'gateway listening');
 // The drain, plus a few seconds to close pools and Redis.

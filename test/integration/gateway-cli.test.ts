@@ -47,13 +47,36 @@ describe('npm run gateway', () => {
     expect(stderr()).toContain('SYNC_TOKEN_SECRET: required when NODE_ENV=production');
   });
 
+  // A typo in NODE_ENV used to fall back silently to the public development secrets,
+  // with which anyone can mint a token for any user.
+  it.each(['prodution', 'staging', 'development'])('refuses to start without real secrets when NODE_ENV=%s', async (nodeEnv) => {
+    const { child, stderr } = runGateway({ NODE_ENV: nodeEnv, ...serviceUrlEnv(backends.urls) });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(stderr()).toMatch(/JWT_SECRET: required \(at least 32 bytes/);
+    expect(stderr()).toMatch(/SYNC_TOKEN_SECRET: required \(at least 32 bytes/);
+  });
+
+  it('refuses secrets shorter than 32 bytes, without echoing them', async () => {
+    const { child, stderr } = runGateway({
+      JWT_SECRET: 'sixteen-chars-ok-but-31-bytes-x',
+      SYNC_TOKEN_SECRET: 'short-sync-secret-0123456789abc',
+      ...serviceUrlEnv(backends.urls),
+    });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(stderr()).toContain('JWT_SECRET: expected at least 32 bytes');
+    expect(stderr()).toContain('SYNC_TOKEN_SECRET: expected at least 32 bytes');
+    expect(stderr()).not.toContain('sixteen-chars-ok');
+  });
+
   it('with the four backend URLs, serves the schema against backends it did not start, and drains on SIGTERM', async () => {
     const secret = 'cli-test-secret-0123456789abcdef';
     const { child } = runGateway({
       PORT: '0',
       HOST: '127.0.0.1',
       JWT_SECRET: secret,
-      SYNC_TOKEN_SECRET: 'cli-test-sync-secret-0123456789',
+      SYNC_TOKEN_SECRET: 'cli-test-sync-secret-0123456789abcdef',
       ...serviceUrlEnv(backends.urls),
     });
     let url = '';

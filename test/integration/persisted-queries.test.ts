@@ -149,6 +149,8 @@ describe('persisted-query configuration errors', () => {
     CATALOG_URL: 'http://127.0.0.1:4002',
     ORDERS_URL: 'http://127.0.0.1:4003',
     RECOMMENDATIONS_URL: 'http://127.0.0.1:4004',
+    JWT_SECRET: 'pq-test-jwt-secret-0123456789abcdef',
+    SYNC_TOKEN_SECRET: 'pq-test-sync-secret-0123456789abcdef',
   };
   const problemsOf = (env: Record<string, string>): readonly string[] => {
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, loadConfig, type GatewayConfig } from '../../src/config.js';
+import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, loadConfig, type GatewayConfig, type LoadConfigOptions } from '../../src/config.js';
 
 const URLS = {
   USERS_URL: 'http://127.0.0.1:4001',
@@ -10,11 +10,13 @@ const URLS = {
 
 const JWT = 'jwt-secret-0123456789-abcdef-XYZ';
 const SYNC = 'sync-secret-0123456789-abcdef-XYZ';
+/** The backend URLs and real secrets: what `npm run gateway` needs at the least. */
+const ENV = { ...URLS, JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC } as const;
 
 /** Runs loadConfig and returns the ConfigError it throws; fails the test if it does not throw one. */
-function problemsOf(env: Record<string, string | undefined>, readFile?: (path: string) => string): ConfigError {
+function problemsOf(env: Record<string, string | undefined>, readFile?: (path: string) => string, options: LoadConfigOptions = {}): ConfigError {
   try {
-    loadConfig(env, readFile === undefined ? {} : { readFile });
+    loadConfig(env, readFile === undefined ? options : { ...options, readFile });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return error as ConfigError;
@@ -24,17 +26,17 @@ function problemsOf(env: Record<string, string | undefined>, readFile?: (path: s
 
 function withFile(content: string | object, extra: Record<string, string> = {}): GatewayConfig {
   const text = typeof content === 'string' ? content : JSON.stringify(content);
-  return loadConfig({ ...URLS, GATEWAY_CONFIG: '/etc/gateway.json', ...extra }, { readFile: () => text });
+  return loadConfig({ ...ENV, GATEWAY_CONFIG: '/etc/gateway.json', ...extra }, { readFile: () => text });
 }
 
 function fileProblems(content: string | object, path = '/etc/gateway.json'): ConfigError {
   const text = typeof content === 'string' ? content : JSON.stringify(content);
-  return problemsOf({ ...URLS, GATEWAY_CONFIG: path }, () => text);
+  return problemsOf({ ...ENV, GATEWAY_CONFIG: path }, () => text);
 }
 
 describe('loadConfig: defaults', () => {
   it('applies every documented default when only the backend URLs are set', () => {
-    const config = loadConfig({ ...URLS });
+    const config = loadConfig({ ...ENV });
     expect(config.port).toBe(4000);
     expect(config.host).toBe('0.0.0.0');
     expect(config.nodeEnv).toBe('development');
@@ -45,13 +47,12 @@ describe('loadConfig: defaults', () => {
     expect(Object.values(config.services).map((service) => service.halfOpenAfterMs)).toEqual([30_000, 30_000, 30_000, 30_000]);
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
     expect(config.syncTokenTtlSeconds).toBe(30 * 24 * 3600);
-    expect(config.jwtSecret).toBe(DEV_JWT_SECRET);
-    expect(config.syncTokenSecret).toBe(DEV_SYNC_TOKEN_SECRET);
-    expect(config.usingDevSecrets).toBe(true);
+    expect(config.jwtSecret).toBe(JWT);
+    expect(config.usingDevSecrets).toBe(false);
   });
 
   it('gives every service the global timeout/retries and its registry defaults', () => {
-    const { services } = loadConfig({ ...URLS });
+    const { services } = loadConfig({ ...ENV });
     const common = {
       timeoutMs: 1000,
       retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 500 },
@@ -106,15 +107,38 @@ describe('loadConfig: defaults', () => {
   });
 
   it('accepts PORT=0 (pick a free port) and the edge value 65535', () => {
-    expect(loadConfig({ ...URLS, PORT: '0' }).port).toBe(0);
-    expect(loadConfig({ ...URLS, PORT: '65535' }).port).toBe(65535);
+    expect(loadConfig({ ...ENV, PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ ...ENV, PORT: '65535' }).port).toBe(65535);
   });
 
-  it('usingDevSecrets stays true when only one of the secrets is set', () => {
-    const config = loadConfig({ ...URLS, JWT_SECRET: JWT });
-    expect(config.jwtSecret).toBe(JWT);
-    expect(config.syncTokenSecret).toBe(DEV_SYNC_TOKEN_SECRET);
-    expect(config.usingDevSecrets).toBe(true);
+  it('falls back to the development secrets only when asked (npm start), naming each secret otherwise', () => {
+    const error = problemsOf({ ...URLS });
+    expect(error.problems).toEqual([
+      'JWT_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets)',
+      'SYNC_TOKEN_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets)',
+    ]);
+    // A typo in NODE_ENV is not production, and still gets no development secrets.
+    expect(problemsOf({ ...URLS, NODE_ENV: 'prodution', JWT_SECRET: JWT }).problems).toEqual([
+      'SYNC_TOKEN_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets)',
+    ]);
+    const demo = loadConfig({ ...URLS, JWT_SECRET: JWT }, { allowDevSecrets: true });
+    expect(demo.jwtSecret).toBe(JWT);
+    expect(demo.syncTokenSecret).toBe(DEV_SYNC_TOKEN_SECRET);
+    expect(demo.usingDevSecrets).toBe(true);
+    expect(loadConfig({ ...URLS }, { allowDevSecrets: true }).jwtSecret).toBe(DEV_JWT_SECRET);
+  });
+
+  it('never uses the development secrets in production, even when asked', () => {
+    expect(problemsOf({ ...URLS, NODE_ENV: 'production' }, undefined, { allowDevSecrets: true }).problems).toEqual([
+      'JWT_SECRET: required when NODE_ENV=production',
+      'SYNC_TOKEN_SECRET: required when NODE_ENV=production',
+    ]);
+  });
+
+  it('refuses secrets shorter than 32 bytes (counted in UTF-8 bytes, not characters)', () => {
+    const error = problemsOf({ ...URLS, JWT_SECRET: 'x'.repeat(31), SYNC_TOKEN_SECRET: 'é'.repeat(16) });
+    expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: expected at least 32 bytes/)]);
+    expect(loadConfig({ ...URLS, JWT_SECRET: 'x'.repeat(32), SYNC_TOKEN_SECRET: SYNC }).jwtSecret).toBe('x'.repeat(32));
   });
 
   it('treats empty strings (and undefined) as unset, so defaults apply', () => {
@@ -128,7 +152,7 @@ describe('loadConfig: defaults', () => {
       JWT_SECRET: '',
       GATEWAY_CONFIG: '',
       NODE_ENV: undefined,
-    });
+    }, { allowDevSecrets: true });
     expect(config.port).toBe(4000);
     expect(config.logLevel).toBe('info');
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
@@ -141,7 +165,7 @@ describe('loadConfig: defaults', () => {
 
 describe('loadConfig: invalid environment', () => {
   it('names all four missing backend URLs at once', () => {
-    const error = problemsOf({});
+    const error = problemsOf({ JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC });
     expect(error.problems).toHaveLength(4);
     for (const name of ['USERS_URL', 'CATALOG_URL', 'ORDERS_URL', 'RECOMMENDATIONS_URL']) {
       expect(error.problems.some((p) => p.startsWith(`${name}:`) && p.includes('required'))).toBe(true);
@@ -150,19 +174,19 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('treats an empty backend URL as missing', () => {
-    const error = problemsOf({ ...URLS, ORDERS_URL: '' });
+    const error = problemsOf({ ...ENV, ORDERS_URL: '' });
     expect(error.problems).toEqual(['ORDERS_URL: required (it is not set)']);
   });
 
   it('ConfigError is an Error with a readable multi-line message', () => {
-    const error = problemsOf({ ...URLS, PORT: 'abc' });
+    const error = problemsOf({ ...ENV, PORT: 'abc' });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('ConfigError');
     expect(error.message).toMatch(/^Invalid configuration:\n {2}- PORT: /);
   });
 
   it.each(['abc', '70000', '-1', '4000.5'])('rejects PORT=%j, naming PORT and the value', (port) => {
-    const error = problemsOf({ ...URLS, PORT: port });
+    const error = problemsOf({ ...ENV, PORT: port });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^PORT: expected an integer from 0 to 65535/);
     expect(error.problems[0]).toContain(JSON.stringify(port));
@@ -173,30 +197,30 @@ describe('loadConfig: invalid environment', () => {
     ['ftp://files.example.com'],
     ['127.0.0.1:4001'],
   ])('rejects the malformed URL %j', (url) => {
-    const error = problemsOf({ ...URLS, CATALOG_URL: url });
+    const error = problemsOf({ ...ENV, CATALOG_URL: url });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^CATALOG_URL: expected an http\(s\) URL/);
   });
 
   it('rejects a REDIS_URL that is not redis:// or rediss://', () => {
-    const error = problemsOf({ ...URLS, REDIS_URL: 'http://cache:6379' });
+    const error = problemsOf({ ...ENV, REDIS_URL: 'http://cache:6379' });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^REDIS_URL: /);
   });
 
   it('accepts rediss:// URLs', () => {
-    expect(loadConfig({ ...URLS, REDIS_URL: 'rediss://cache:6380' }).redisUrl).toBe('rediss://cache:6380');
+    expect(loadConfig({ ...ENV, REDIS_URL: 'rediss://cache:6380' }).redisUrl).toBe('rediss://cache:6380');
   });
 
   it('rejects an unknown LOG_LEVEL and lists the allowed ones', () => {
-    const error = problemsOf({ ...URLS, LOG_LEVEL: 'verbose' });
+    const error = problemsOf({ ...ENV, LOG_LEVEL: 'verbose' });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent/);
     expect(error.problems[0]).toContain('"verbose"');
   });
 
   it.each(['10', '0/60', '10/0', '600/60s', '-1/60', '1.5/60', 'a/b'])('rejects CLIENT_RATE_LIMIT=%j', (value) => {
-    const error = problemsOf({ ...URLS, CLIENT_RATE_LIMIT: value });
+    const error = problemsOf({ ...ENV, CLIENT_RATE_LIMIT: value });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^CLIENT_RATE_LIMIT: expected <max>\/<seconds>/);
   });
@@ -209,13 +233,13 @@ describe('loadConfig: invalid environment', () => {
     ['BREAKER_HALF_OPEN_AFTER_MS', '0'],
     ['SYNC_TOKEN_TTL_SECONDS', '59'],
   ])('rejects %s=%j', (name, value) => {
-    const error = problemsOf({ ...URLS, [name]: value });
+    const error = problemsOf({ ...ENV, [name]: value });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(new RegExp(`^${name}: expected an integer from`));
   });
 
   it('reports several bad variables together, one problem each', () => {
-    const error = problemsOf({ USERS_URL: URLS.USERS_URL, PORT: 'abc', LOG_LEVEL: 'loud', CLIENT_RATE_LIMIT: '10' });
+    const error = problemsOf({ USERS_URL: URLS.USERS_URL, JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC, PORT: 'abc', LOG_LEVEL: 'loud', CLIENT_RATE_LIMIT: '10' });
     const named = error.problems.map((p) => p.slice(0, p.indexOf(':')));
     expect(named.sort()).toEqual(
       ['CATALOG_URL', 'CLIENT_RATE_LIMIT', 'LOG_LEVEL', 'ORDERS_URL', 'PORT', 'RECOMMENDATIONS_URL'].sort(),
@@ -225,10 +249,10 @@ describe('loadConfig: invalid environment', () => {
   it('never echoes a secret value, even when it is rejected', () => {
     const jwt = 'tooshort-jwt';
     const sync = 'tooshort-sync';
-    const error = problemsOf({ ...URLS, JWT_SECRET: jwt, SYNC_TOKEN_SECRET: sync });
+    const error = problemsOf({ ...ENV, JWT_SECRET: jwt, SYNC_TOKEN_SECRET: sync });
     expect(error.problems).toHaveLength(2);
-    expect(error.problems.some((p) => p.startsWith('JWT_SECRET: expected at least 16 characters'))).toBe(true);
-    expect(error.problems.some((p) => p.startsWith('SYNC_TOKEN_SECRET: expected at least 16 characters'))).toBe(true);
+    expect(error.problems.some((p) => p.startsWith('JWT_SECRET: expected at least 32 bytes'))).toBe(true);
+    expect(error.problems.some((p) => p.startsWith('SYNC_TOKEN_SECRET: expected at least 32 bytes'))).toBe(true);
     for (const text of [error.message, ...error.problems]) {
       expect(text).not.toContain(jwt);
       expect(text).not.toContain(sync);
@@ -249,12 +273,12 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('in production, an empty secret counts as missing', () => {
-    const error = problemsOf({ ...URLS, NODE_ENV: 'production', JWT_SECRET: '', SYNC_TOKEN_SECRET: SYNC });
+    const error = problemsOf({ ...ENV, NODE_ENV: 'production', JWT_SECRET: '', SYNC_TOKEN_SECRET: SYNC });
     expect(error.problems).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
   });
 
   it('in production with both secrets, loads without dev secrets', () => {
-    const config = loadConfig({ ...URLS, NODE_ENV: 'production', JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC });
+    const config = loadConfig({ ...ENV, NODE_ENV: 'production', JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC });
     expect(config.production).toBe(true);
     expect(config.usingDevSecrets).toBe(false);
     expect(config.jwtSecret).toBe(JWT);
@@ -262,8 +286,8 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('only NODE_ENV=production is production', () => {
-    expect(loadConfig({ ...URLS, NODE_ENV: 'staging' }).production).toBe(false);
-    expect(loadConfig({ ...URLS, NODE_ENV: 'test' }).nodeEnv).toBe('test');
+    expect(loadConfig({ ...ENV, NODE_ENV: 'staging' }).production).toBe(false);
+    expect(loadConfig({ ...ENV, NODE_ENV: 'test' }).nodeEnv).toBe('test');
   });
 });
 
@@ -271,7 +295,7 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
   it('reads the file named by GATEWAY_CONFIG through the readFile option', () => {
     const paths: string[] = [];
     loadConfig(
-      { ...URLS, GATEWAY_CONFIG: '/srv/conf/gateway.json' },
+      { ...ENV, GATEWAY_CONFIG: '/srv/conf/gateway.json' },
       {
         readFile: (path) => {
           paths.push(path);
@@ -284,7 +308,7 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
 
   it('does not read any file without GATEWAY_CONFIG', () => {
     let calls = 0;
-    loadConfig({ ...URLS }, { readFile: () => (calls++, '{}') });
+    loadConfig({ ...ENV }, { readFile: () => (calls++, '{}') });
     expect(calls).toBe(0);
   });
 
@@ -374,7 +398,7 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
   });
 
   it('rejects an unreadable file, naming GATEWAY_CONFIG and the path', () => {
-    const error = problemsOf({ ...URLS, GATEWAY_CONFIG: '/nope/missing.json' }, (path) => {
+    const error = problemsOf({ ...ENV, GATEWAY_CONFIG: '/nope/missing.json' }, (path) => {
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
     });
     expect(error.problems).toHaveLength(1);
@@ -383,7 +407,7 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
   });
 
   it('reads the real file system by default', () => {
-    const error = problemsOf({ ...URLS, GATEWAY_CONFIG: '/definitely/not/here/gateway.json' });
+    const error = problemsOf({ ...ENV, GATEWAY_CONFIG: '/definitely/not/here/gateway.json' });
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^GATEWAY_CONFIG: \/definitely\/not\/here\/gateway\.json cannot be read/);
   });
@@ -399,11 +423,11 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
 
 describe('loadConfig: strict values, every problem at once, nothing secret echoed', () => {
   it.each(['0x10', '1e3', '12.0', '+5', '8080 '])('refuses PORT=%j', (PORT) => {
-    expect(() => loadConfig({ ...URLS, PORT })).toThrow(/PORT: expected an integer/);
+    expect(() => loadConfig({ ...ENV, PORT })).toThrow(/PORT: expected an integer/);
   });
 
   it('treats a blank variable as unset', () => {
-    expect(loadConfig({ ...URLS, PORT: '  ' }).port).toBe(4000);
+    expect(loadConfig({ ...ENV, PORT: '  ' }).port).toBe(4000);
   });
 
   it.each([
@@ -414,14 +438,14 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
     [{ maxBatchSize: [5] }, 'maxBatchSize'],
   ])('refuses a GATEWAY_CONFIG value of the wrong JSON type: %j', (users, key) => {
     const read = () => JSON.stringify({ services: { users } });
-    expect(() => loadConfig({ ...URLS, GATEWAY_CONFIG: '/etc/gw.json' }, { readFile: read })).toThrow(
+    expect(() => loadConfig({ ...ENV, GATEWAY_CONFIG: '/etc/gw.json' }, { readFile: read })).toThrow(
       new RegExp(`GATEWAY_CONFIG /etc/gw.json at services\\.users\\.${key}`),
     );
   });
 
   it('validates breaker, backoff and bulkhead overrides', () => {
     const load = (users: unknown) =>
-      loadConfig({ ...URLS, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
+      loadConfig({ ...ENV, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
     expect(load({ breaker: { kind: 'count', failureRate: 0.5, windowSize: 20 } }).services.users.breaker).toEqual({
       kind: 'count',
       failureRate: 0.5,
@@ -448,7 +472,7 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
 
   it('never shows URL credentials', () => {
     try {
-      loadConfig({ ...URLS, REDIS_URL: 'http://user:hunter2@host' });
+      loadConfig({ ...ENV, REDIS_URL: 'http://user:hunter2@host' });
       expect.unreachable();
     } catch (error) {
       expect(String(error)).toContain('REDIS_URL');
