@@ -44,6 +44,13 @@ export interface GatewayConfig {
   persistedQueries: { mode: 'apq' | 'only' | 'off'; manifest: ReadonlyMap<string, string> };
   /** Lifetime of a delta-sync token. */
   syncTokenTtlSeconds: number;
+  /**
+   * OPS_PORT: a second listener for `/metrics` and `/health/detailed` (and the probes);
+   * the public port then serves only `/health` and `/health/ready` of them. null: one port.
+   */
+  opsPort: number | null;
+  /** OPS_TOKEN: bearer token `/metrics` and `/health/detailed` require; null: none. */
+  opsToken: string | null;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -120,6 +127,8 @@ const envSchema = z.object({
     .regex(/^[a-zA-Z_][a-zA-Z0-9_]{0,40}$/, { error: 'expected a Prometheus name prefix such as gateway_' })
     .default('gateway_'),
   SYNC_TOKEN_TTL_SECONDS: integer(60, 366 * 24 * 3600).default(30 * 24 * 3600),
+  OPS_PORT: integer(0, 65535).optional(),
+  OPS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
 });
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
@@ -302,6 +311,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   const vars = parsed.data as z.infer<typeof envSchema> & Record<string, string>;
   const production = vars.NODE_ENV === 'production';
 
+  if (vars.OPS_PORT !== undefined && vars.OPS_PORT !== 0 && vars.OPS_PORT === vars.PORT) {
+    problems.push(`OPS_PORT: must differ from PORT (got ${vars.OPS_PORT} for both)`);
+  }
   const [max, windowSeconds] = vars.CLIENT_RATE_LIMIT.split('/').map(Number) as [number, number];
   const services = {} as Record<ServiceName, ServiceSettings>;
   for (const name of SERVICE_NAMES) {
@@ -347,6 +359,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     fieldRateLimits: file.rateLimits,
     persistedQueries: { mode: vars.PERSISTED_QUERIES, manifest },
     syncTokenTtlSeconds: vars.SYNC_TOKEN_TTL_SECONDS,
+    opsPort: vars.OPS_PORT ?? null,
+    opsToken: vars.OPS_TOKEN ?? null,
   };
 }
 

@@ -12,8 +12,7 @@ import { maskError } from './errors/mask-error.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
 import { createServiceHealth } from './observability/create-service-health.js';
-import { handleHealthRoute } from './observability/health-routes.js';
-import { handleMetricsRoute } from './observability/metrics-route.js';
+import { createOpsRoutes } from './observability/ops-routes.js';
 import { readVersion } from './observability/read-version.js';
 import { resolveRequestId } from './observability/request-id.js';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -64,8 +63,11 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** The node:http request listener: health probes first, then GraphQL. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
-  /** Starts an HTTP server; port 0 picks a free one. */
-  listen(port?: number, host?: string): Promise<{ server: Server; url: string; port: number }>;
+  /**
+   * Starts an HTTP server; port 0 picks a free one. With `config.opsPort` set, also the
+   * operations listener on the same host (`opsUrl`).
+   */
+  listen(port?: number, host?: string): Promise<{ server: Server; url: string; port: number; opsUrl?: string }>;
   /** Marks the instance not ready (readiness 503) while it still serves: the start of a drain. */
   drain(): void;
   /**
@@ -139,6 +141,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   };
   let shuttingDown = false;
   let server: Server | null = null;
+  let opsServer: Server | null = null;
   let active = 0;
   let drained: (() => void) | null = null;
 
@@ -218,6 +221,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     }),
   };
 
+  const ops = createOpsRoutes({ health, registry, token: config.opsToken });
+  // With an ops listener, the public port keeps only the probes a load balancer needs.
+  const publicExposure = config.opsPort === null ? 'all' : 'probes';
+  const handleOps = (req: IncomingMessage, res: ServerResponse): void => {
+    const header = req.headers['x-request-id'];
+    const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
+    if (ops.handle(req, res, requestId, 'all')) return;
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+    res.end(JSON.stringify({ status: 'not_found' }));
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     active += 1;
     res.once('close', () => {
@@ -228,8 +242,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     if (shuttingDown) res.setHeader('connection', 'close');
     const header = req.headers['x-request-id'];
     const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
-    if (handleHealthRoute(req, res, health, requestId)) return;
-    if (handleMetricsRoute(req, res, registry, requestId)) return;
+    if (ops.handle(req, res, requestId, publicExposure)) return;
     const fail = (error: unknown) => {
       logger.error({ err: error, requestId }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'x-request-id': requestId });
@@ -266,19 +279,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     registry,
     metrics,
     handle,
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        const created = createServer(handle);
-        // Longer than a typical load balancer's idle timeout, so it closes first.
-        created.keepAliveTimeout = 65_000;
-        created.once('error', reject);
-        created.listen(port, host, () => {
-          server = created;
-          const { port: bound } = created.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve({ server: created, url: `http://${shownHost}:${bound}`, port: bound });
-        });
-      });
+    async listen(port = config.port, host = config.host) {
+      const created = createServer(handle);
+      // Longer than a typical load balancer's idle timeout, so it closes first.
+      created.keepAliveTimeout = 65_000;
+      const bound = await listenOn(created, port, host);
+      server = created;
+      if (config.opsPort === null) return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound };
+      const createdOps = createServer(handleOps);
+      const opsBound = await listenOn(createdOps, config.opsPort, host);
+      opsServer = createdOps;
+      return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound, opsUrl: `http://${shownHost(host)}:${opsBound}` };
     },
     drain() {
       shuttingDown = true;
@@ -286,6 +297,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     async close(options = {}) {
       shuttingDown = true;
       const drainMs = options.drainMs ?? config.shutdownDrainMs;
+      if (opsServer !== null) {
+        const listening = opsServer;
+        // Scrapes and probes hold nothing worth draining.
+        await new Promise<void>((resolve) => {
+          listening.close(() => resolve());
+          listening.closeAllConnections();
+        });
+      }
       if (server !== null) {
         const listening = server;
         // Stops accepting connections; Node also closes the idle keep-alive ones.
@@ -308,6 +327,20 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 }
 
 // Private:
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function shownHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
 
 /**
  * The body-size limit, from Content-Length (Node's parser never reads past it): 413

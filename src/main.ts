@@ -25,6 +25,9 @@ try {
   process.stderr.write(`Invalid configuration: ${(error as Error).message}\n`);
   process.exit(2);
 }
+if (config.production && config.opsPort === null && config.opsToken === null) {
+  gateway.logger.warn('/metrics and /health/detailed are public: set OPS_PORT (a listener only the cluster reaches) or OPS_TOKEN');
+}
 const { url } = await gateway.listen();
 gateway.logger.info({ url: `${url}/graphql`, services: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.url])) }, 'gateway listening');
 // The drain, plus a few seconds to close pools and Redis.

@@ -25,6 +25,8 @@ export interface GqlOptions {
 
 export interface TestGateway {
   readonly url: string;
+  /** The operations listener's URL, when OPS_PORT is set. */
+  readonly opsUrl: string | undefined;
   readonly backends: ReferenceBackends;
   readonly gateway: Gateway;
   readonly config: GatewayConfig;
@@ -92,12 +94,13 @@ export async function startTestGateway(env: Record<string, string> = {}, options
       redisError: (error) => redisErrors.push(error),
     },
   });
-  const { url } = await gateway.listen(0, '127.0.0.1');
+  const { url, opsUrl } = await gateway.listen(0, '127.0.0.1');
   const token = (userId: string, expiresIn?: string | number) =>
     signDevToken(userId, TEST_JWT_SECRET, expiresIn === undefined ? {} : { expiresIn });
 
   return {
     url,
+    opsUrl,
     backends,
     gateway,
     config,

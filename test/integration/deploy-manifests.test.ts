@@ -62,6 +62,7 @@ describe('Kubernetes manifests', () => {
     expect(`${mount.mountPath}/gateway.json`).toBe(configMap.data!.GATEWAY_CONFIG);
     const config = loadConfig({ ...configMap.data, ...secret.stringData }, { readFile: () => configMap.data!['gateway.json']! });
     expect(config.port).toBe(container.ports[0].containerPort);
+    expect(config.opsPort).toBe(container.ports.find((p: { name: string }) => p.name === 'ops').containerPort);
     expect(config.production).toBe(true);
     expect(config.services.recommendations.timeoutMs).toBe(300);
   });
@@ -87,7 +88,10 @@ describe('Kubernetes manifests', () => {
     expect(pdb.spec!.minAvailable).toBeLessThan(hpa.spec!.minReplicas);
     const monitor = byKind('ServiceMonitor');
     expect(Object.entries(monitor.spec!.selector.matchLabels).every(([k, v]) => service.metadata.labels?.[k] === v)).toBe(true);
-    expect(monitor.spec!.endpoints[0]).toMatchObject({ port: service.spec!.ports[0].name, path: '/metrics' });
+    // Metrics are scraped from the ops listener (OPS_PORT), which the public port does not serve.
+    const opsPort = service.spec!.ports.find((p: { name: string }) => p.name === 'ops');
+    expect(opsPort.targetPort).toBe('ops');
+    expect(monitor.spec!.endpoints[0]).toMatchObject({ port: 'ops', path: '/metrics' });
   });
 
   it('runs exactly the alerts that promtool tests', () => {
