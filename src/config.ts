@@ -51,6 +51,8 @@ export interface GatewayConfig {
   opsPort: number | null;
   /** OPS_TOKEN: bearer token `/metrics` and `/health/detailed` require; null: none. */
   opsToken: string | null;
+  /** CORS_ORIGINS: origins browsers may call from (`*` = any, without credentials); null: no CORS. */
+  corsOrigins: readonly string[] | null;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -128,6 +130,17 @@ const envSchema = z.object({
     .default('gateway_'),
   SYNC_TOKEN_TTL_SECONDS: integer(60, 366 * 24 * 3600).default(30 * 24 * 3600),
   OPS_PORT: integer(0, 65535).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()))
+    .pipe(
+      z.array(
+        z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
+          error: 'expected * or comma-separated origins such as https://app.example.com,http://localhost:3000',
+        }),
+      ),
+    )
+    .optional(),
   OPS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
 });
 
@@ -361,6 +374,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     syncTokenTtlSeconds: vars.SYNC_TOKEN_TTL_SECONDS,
     opsPort: vars.OPS_PORT ?? null,
     opsToken: vars.OPS_TOKEN ?? null,
+    corsOrigins: vars.CORS_ORIGINS ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import type { GatewayContext } from './context.js';
 import { clientIdOf, createRequestContext } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
+import { corsPolicy } from './edge/cors-policy.js';
 import { maskError } from './errors/mask-error.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
@@ -153,6 +154,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maxRequestBodySize: false,
     batching: { limit: config.limits.maxBatch },
     landingPage: false,
+    cors: corsPolicy(config.corsOrigins),
     graphiql: config.production ? false : { title: 'Mobile GraphQL Gateway' },
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
