@@ -213,8 +213,13 @@ const limitsFileSchema = z
     defaultListSize: jsonInteger(1, 10_000).optional(),
     maxBodyBytes: jsonInteger(1024, 100 * 1024 * 1024).optional(),
     maxBatch: jsonInteger(1, 1000).optional(),
+    headersTimeoutMs: jsonInteger(100, 600_000).optional(),
+    requestTimeoutMs: jsonInteger(100, 3_600_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.headersTimeoutMs === undefined || l.requestTimeoutMs === undefined || l.headersTimeoutMs <= l.requestTimeoutMs, {
+    error: 'headersTimeoutMs must not exceed requestTimeoutMs',
+  });
 
 const fieldRateLimitsSchema = z.record(
   z.string().regex(/^[A-Z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a field coordinate such as Query.recommendations' }),

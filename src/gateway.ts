@@ -1,9 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import type { GatewayConfig } from './config.js';
+import type { QueryLimits } from './edge/query-limits.js';
 import type { GatewayContext } from './context.js';
 import { clientIdOf, createRequestContext } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
@@ -282,13 +283,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     metrics,
     handle,
     async listen(port = config.port, host = config.host) {
-      const created = createServer(handle);
+      const created = createServer(slowClientTimeouts(config.limits), handle);
       // Longer than a typical load balancer's idle timeout, so it closes first.
       created.keepAliveTimeout = 65_000;
       const bound = await listenOn(created, port, host);
       server = created;
       if (config.opsPort === null) return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound };
-      const createdOps = createServer(handleOps);
+      const createdOps = createServer(slowClientTimeouts(config.limits), handleOps);
       const opsBound = await listenOn(createdOps, config.opsPort, host);
       opsServer = createdOps;
       return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound, opsUrl: `http://${shownHost(host)}:${opsBound}` };
@@ -329,6 +330,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 }
 
 // Private:
+
+/**
+ * A client that trickles its headers or body is cut with 408 after these, instead of
+ * holding a socket for Node's 300 s. Node checks them every `connectionsCheckingInterval`
+ * (30 s by default, far coarser than the limits), so it is checked at a tenth of the limit.
+ */
+function slowClientTimeouts(limits: QueryLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
+  };
+}
 
 function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -16,6 +16,10 @@ export interface QueryLimits {
   maxBodyBytes: number;
   /** Operations in one batched (array) request. @default 10 */
   maxBatch: number;
+  /** A client must send its request headers within this; else 408 and the connection closes. @default 10000 */
+  headersTimeoutMs: number;
+  /** A client must send its whole request (headers and body) within this; else 408. @default 30000 */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -27,4 +31,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   defaultListSize: 10,
   maxBodyBytes: 64 * 1024,
   maxBatch: 10,
+  // Node's own defaults (60 s, 300 s) let a slow client hold a socket for minutes.
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 };

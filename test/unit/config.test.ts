@@ -106,6 +106,13 @@ describe('loadConfig: defaults', () => {
     }
   });
 
+  it('cuts slow clients after 10 s of headers and 30 s of request by default, and refuses headers > request', () => {
+    expect(loadConfig({ ...ENV }).limits).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    expect(fileProblems({ limits: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at limits: headersTimeoutMs must not exceed requestTimeoutMs',
+    ]);
+  });
+
   it('accepts PORT=0 (pick a free port) and the edge value 65535', () => {
     expect(loadConfig({ ...ENV, PORT: '0' }).port).toBe(0);
     expect(loadConfig({ ...ENV, PORT: '65535' }).port).toBe(65535);
