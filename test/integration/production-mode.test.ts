@@ -88,6 +88,30 @@ describe('NODE_ENV=production', () => {
     }
   });
 
+  // graphql-js suggests enum values and input fields again when it coerces literals and
+  // variables; armor's plugin only masked field suggestions.
+  it('gives no suggestion for a mistyped enum value or input field, literal or variable', async () => {
+    const update = 'mutation($i: UpdateOrderInput!) { updateOrder(input: $i) { id } }';
+    for (const [query, variables, message] of [
+      ['mutation { updateOrder(input: { id: "o1-1", expectedVersion: 1, status: PAIDD }) { id } }', undefined, 'Value "PAIDD" does not exist in "OrderStatus" enum.'],
+      [
+        'mutation($s: OrderStatus) { updateOrder(input: { id: "o1-1", expectedVersion: 1, status: $s }) { id } }',
+        { s: 'PAIDD' },
+        'Variable "$s" got invalid value "PAIDD"; Value "PAIDD" does not exist in "OrderStatus" enum.',
+      ],
+      [
+        update,
+        { i: { id: 'o1-1', expectedVersion: 1, stauts: 'PAID' } },
+        'Variable "$i" got invalid value { id: "o1-1", expectedVersion: 1, stauts: "PAID" }; Field "stauts" is not defined by type "UpdateOrderInput".',
+      ],
+    ] as const) {
+      const { status, body } = await t.gql(query, { as: 'u1', ...(variables === undefined ? {} : { variables }) });
+      expect(status).toBe(400);
+      expect(body.errors!.map((error) => error.message)).toEqual([message]);
+      expect(JSON.stringify(body)).not.toMatch(/Did you mean/);
+    }
+  });
+
   it('does not serve GraphiQL (GET /graphql for text/html: 406, no HTML)', async () => {
     const response = await fetch(`${t.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(406);
