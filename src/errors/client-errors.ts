@@ -35,3 +35,8 @@ export function conflict(message: string, currentVersion: number | null): GraphQ
 export function syncTokenRejected(code: 'SYNC_TOKEN_INVALID' | 'SYNC_TOKEN_EXPIRED', message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, retryable: false, action: 'FULL_RESYNC' } });
 }
+
+/** An id the gateway will not send to a backend; the id itself is not echoed (it may be huge). */
+export function invalidId(): GraphQLError {
+  return badUserInput('An id is 1-128 letters, digits or _.:~=+-', { argument: 'id' });
+}

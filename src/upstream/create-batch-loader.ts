@@ -1,6 +1,13 @@
 import DataLoader from 'dataloader';
 import type { EntityCache } from '../cache/create-entity-cache.js';
 import type { StaleTracker } from '../cache/stale-tracker.js';
+import { invalidId } from '../errors/client-errors.js';
+
+/**
+ * What an id may be before it reaches a backend: a comma would turn one id into several
+ * at a batch endpoint (`?ids=a,b`), and a 64 KiB id would be a 64 KiB URL.
+ */
+const ENTITY_ID = /^[A-Za-z0-9_.:~=+-]{1,128}$/;
 
 export interface BatchLoaderOptions<V> {
   /** Most keys in one backend call; DataLoader splits a larger batch into several calls. */
@@ -30,8 +37,15 @@ export function createBatchLoader<V>(options: BatchLoaderOptions<V>): DataLoader
   const { fetchMany, cache, stale, onBatch } = options;
   return new DataLoader<string, V | null>(
     async (ids) => {
-      onBatch?.(ids.length);
-      return cache.loadMany(ids, fetchMany, stale);
+      const valid = ids.filter((id) => ENTITY_ID.test(id));
+      if (valid.length === ids.length) {
+        onBatch?.(ids.length);
+        return cache.loadMany(ids, fetchMany, stale);
+      }
+      // Refused ids fail alone, as their own field errors; the rest are fetched as usual.
+      const loaded = valid.length === 0 ? [] : (onBatch?.(valid.length), await cache.loadMany(valid, fetchMany, stale));
+      let next = 0;
+      return ids.map((id) => (ENTITY_ID.test(id) ? (loaded[next++] ?? null) : invalidId()));
     },
     { maxBatchSize: options.maxBatchSize },
   );
