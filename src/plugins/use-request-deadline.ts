@@ -2,8 +2,11 @@ import type { Plugin } from 'graphql-yoga';
 import { createRequestDeadline, type RequestDeadline } from '../upstream/request-deadline.js';
 
 /**
- * Gives each GraphQL request one time budget (see `createRequestDeadline`),
- * started when its context is built and cleared when its response is sent.
+ * Gives each GraphQL request one time budget (see `createRequestDeadline`), started
+ * when its context is built and cleared when its response is sent. An incremental
+ * answer (`@defer`: multipart/mixed or event-stream) is still running when its response
+ * starts, so its deadline is left to fire: deferred work ends by the deadline like any
+ * other, and the timer (unref'd) is gone at the latest then.
  */
 export function useRequestDeadline(budgetMs: number): Plugin & { start(request: Request): RequestDeadline } {
   const deadlines = new WeakMap<Request, RequestDeadline>();
@@ -13,7 +16,9 @@ export function useRequestDeadline(budgetMs: number): Plugin & { start(request: 
       deadlines.set(request, deadline);
       return deadline;
     },
-    onResponse({ request }) {
+    onResponse({ request, response }) {
+      const type = response.headers.get('content-type') ?? '';
+      if (type.startsWith('multipart/mixed') || type.startsWith('text/event-stream')) return;
       deadlines.get(request)?.dispose();
     },
   };

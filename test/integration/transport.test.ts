@@ -1,20 +1,13 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
+import { multipartParts } from '../helpers/multipart-parts.js';
 import { rawRequest, type RawResponse } from '../helpers/raw-http.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
 const HOME = '{ viewer { id name orders(first: 10) { nodes { id status totalCents items { quantity product { id name priceCents imageUrl } } } } } recommendations(first: 5) { id name } }';
 const SMALL = '{ product(id: "p1") { id } }';
 
-/** The JSON parts of a multipart/mixed body (GraphQL incremental delivery). */
-function multipartParts(body: string): unknown[] {
-  return body
-    .split(/\r\n---/)
-    .map((part) => part.split('\r\n\r\n')[1])
-    .filter((json): json is string => json !== undefined && json.trim() !== '')
-    .map((json) => JSON.parse(json.trim()) as unknown);
-}
 
 describe('transport: compression, HTTP caching, @defer', () => {
   let t: TestGateway;
