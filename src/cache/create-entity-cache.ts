@@ -39,6 +39,56 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
   const prefix = `${options.keyPrefix}:${CACHE_FORMAT_VERSION}:${options.kind}:`;
   const envelope = (value: V, now: number): CacheEnvelope => ({ v: value, t: now, x: now + ttl.staleMs });
   const canStandIn = (error: unknown) => isUpstreamError(error) && !error.cancelled;
+  /**
+   * Backend calls under way, by id, shared by every request of this instance: ten
+   * requests that miss the same product at once make one catalog call (single-flight).
+   * Only cacheable entities are shared (what the cache would share a moment later
+   * anyway); entries live only while their call does, so the map is bounded by the
+   * calls in flight.
+   */
+  const inFlight = new Map<string, Promise<Outcome<V | null>>>();
+
+  /** One call for the ids nobody is fetching yet; a share of the calls under way for the others. */
+  const fetchShared = async (ids: readonly string[], fetchMany: (ids: readonly string[]) => Promise<ReadonlyMap<string, V>>) => {
+    const waiting: [string, Promise<Outcome<V | null>>][] = [];
+    const own = new Set<string>();
+    for (const id of ids) {
+      const shared = inFlight.get(id);
+      if (shared !== undefined) waiting.push([id, shared]);
+      else own.add(id);
+    }
+    if (own.size > 0) {
+      const call = fetchMany([...own]).then(async (found) => {
+        const fetchedAt = Date.now();
+        await cache.setMany([...found].map(([id, value]) => ({ key: prefix + id, envelope: envelope(value, fetchedAt) })));
+        return found;
+      });
+      for (const id of own) {
+        const outcome = call.then(
+          (found): Outcome<V | null> => ({ ok: true, value: found.get(id) ?? null }),
+          (error: unknown): Outcome<V | null> => ({ ok: false, error }),
+        );
+        inFlight.set(id, outcome);
+        void outcome.then(() => {
+          if (inFlight.get(id) === outcome) inFlight.delete(id);
+        });
+        waiting.push([id, outcome]);
+      }
+    }
+    const outcomes = new Map<string, Outcome<V | null>>();
+    for (const [id, outcome] of waiting) outcomes.set(id, await outcome);
+    // Another request's deadline or departed client is not ours: fetch those again ourselves.
+    const cancelled = [...outcomes].filter(([id, o]) => !own.has(id) && !o.ok && isUpstreamError(o.error) && o.error.cancelled).map(([id]) => id);
+    if (cancelled.length > 0) {
+      try {
+        const found = await fetchMany(cancelled);
+        for (const id of cancelled) outcomes.set(id, { ok: true, value: found.get(id) ?? null });
+      } catch (error) {
+        for (const id of cancelled) outcomes.set(id, { ok: false, error });
+      }
+    }
+    return outcomes;
+  };
 
   return {
     async loadMany(ids, fetchMany, stale) {
@@ -61,25 +111,22 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
       }
       if (missing.length === 0) return results;
 
-      let found: ReadonlyMap<string, V>;
-      try {
-        found = await fetchMany(missing);
-      } catch (error) {
-        for (let i = 0; i < ids.length; i += 1) {
-          if (results[i] !== undefined) continue;
-          const entry = cached[i];
-          if (entry !== undefined && canStandIn(error)) {
-            results[i] = entry.v as V;
-            stale?.mark(entry.v, service, Math.floor((now - entry.t) / 1000));
-          } else {
-            results[i] = toError(error);
-          }
+      const outcomes = await fetchShared(missing, fetchMany);
+      for (let i = 0; i < ids.length; i += 1) {
+        if (results[i] !== undefined) continue;
+        const outcome = outcomes.get(ids[i]!)!;
+        if (outcome.ok) {
+          results[i] = outcome.value;
+          continue;
         }
-        return results;
+        const entry = cached[i];
+        if (entry !== undefined && canStandIn(outcome.error)) {
+          results[i] = entry.v as V;
+          stale?.mark(entry.v, service, Math.floor((now - entry.t) / 1000));
+        } else {
+          results[i] = toError(outcome.error);
+        }
       }
-      const fetchedAt = Date.now();
-      await cache.setMany([...found].map(([id, value]) => ({ key: prefix + id, envelope: envelope(value, fetchedAt) })));
-      for (let i = 0; i < ids.length; i += 1) if (results[i] === undefined) results[i] = found.get(ids[i]!) ?? null;
       return results;
     },
 
@@ -89,15 +136,11 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
       const now = Date.now();
       const [entry] = await cache.getMany([key]);
       if (entry !== undefined && now - entry.t < ttl.freshMs) return entry.v as V;
-      try {
-        const value = await fetchOne();
-        await cache.setMany([{ key, envelope: envelope(value, Date.now()) }]);
-        return value;
-      } catch (error) {
-        if (entry === undefined || !canStandIn(error)) throw error;
-        stale?.mark(entry.v, service, Math.floor((now - entry.t) / 1000));
-        return entry.v as V;
-      }
+      const outcome = (await fetchShared([id], async () => new Map([[id, await fetchOne()]]))).get(id)!;
+      if (outcome.ok) return outcome.value as V;
+      if (entry === undefined || !canStandIn(outcome.error)) throw outcome.error;
+      stale?.mark(entry.v, service, Math.floor((now - entry.t) / 1000));
+      return entry.v as V;
     },
 
     async put(id, value) {
@@ -107,6 +150,8 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
 }
 
 // Private:
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
