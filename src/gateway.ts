@@ -10,6 +10,7 @@ import { clientIdOf, createRequestContext } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { corsPolicy } from './edge/cors-policy.js';
+import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from './edge/request-body-limit.js';
 import { maskError } from './errors/mask-error.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
@@ -150,8 +151,9 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const yoga: GatewayYoga = createYoga<RequestIdServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    // Enforced in `handle` from Content-Length, before yoga: yoga's own limit wraps every
-    // body in a counting stream, ~4 % of the CPU of a small query.
+    // Enforced in `handle` from Content-Length, before yoga (chunked bodies are counted
+    // there too): yoga's own limit wraps every body in a counting stream, ~4 % of the CPU
+    // of a small query.
     maxRequestBodySize: false,
     batching: { limit: config.limits.maxBatch },
     landingPage: false,
@@ -267,6 +269,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         sendTooManyRequests(res, requestId, decision.resetSeconds);
         return;
       }
+      if (req.method === 'POST' && streamsBodyWithoutLength(req)) {
+        const read = await readBodyWithin(req, config.limits.maxBodyBytes);
+        if (read.kind === 'aborted') return;
+        if (read.kind === 'too_large') {
+          // Flushed first, then the connection goes: the client may still be sending.
+          res.once('finish', () => req.destroy());
+          sendBodyTooLarge(res, requestId, config.limits.maxBodyBytes);
+          return;
+        }
+        // yoga's Node adapter takes an already-read body from `req.body` (as behind
+        // Express' body parsers); the stream itself has been consumed.
+        (req as IncomingMessage & { body?: Buffer }).body = read.body;
+      }
       // yoga answers some requests (e.g. 415) synchronously and returns no promise.
       await yoga.handle(req, res, { requestId, clientIp, auth });
     };
@@ -359,31 +374,14 @@ function shownHost(host: string): string {
 }
 
 /**
- * The body-size limit, from Content-Length (Node's parser never reads past it): 413
- * over the limit, 411 without a length (a chunked body could be of any size; every
- * GraphQL client sends a length for a JSON body).
+ * The body-size limit of a body that declares its length: 413 from Content-Length alone
+ * (Node's parser never reads past it). A chunked body has no length to check here: it is
+ * counted as it is read, in `handle`.
  */
 function refuseBody(req: IncomingMessage, res: ServerResponse, requestId: string, maxBytes: number): boolean {
   const declared = req.headers['content-length'];
-  let status: number | null = null;
-  let message = '';
-  if (declared === undefined) {
-    status = 411;
-    message = 'Content-Length is required';
-  } else if (Number(declared) > maxBytes) {
-    status = 413;
-    message = `Request body too large: at most ${maxBytes} bytes`;
-  }
-  if (status === null) return false;
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: status === 413 ? 'REQUEST_ENTITY_TOO_LARGE' : 'BAD_REQUEST' } }] });
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-    connection: 'close',
-    'x-request-id': requestId,
-  });
-  res.end(body);
+  if (declared === undefined || Number(declared) <= maxBytes) return false;
+  sendBodyTooLarge(res, requestId, maxBytes);
   return true;
 }
 
