@@ -4,6 +4,8 @@ import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/se
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
+import { DEFAULT_JITTER, JITTER_KINDS } from './upstream/jitter.js';
+import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
 
 /** The gateway's whole configuration, validated. */
@@ -151,6 +153,12 @@ const rate = z.number({ error: 'expected a number from 0 to 1' }).gt(0, { error:
   error: 'expected a number above 0 and at most 1',
 });
 
+/** A number (fractions allowed) in the GATEWAY_CONFIG JSON file. */
+const jsonNumber = (min: number, max: number) => {
+  const message = { error: `expected a number from ${min} to ${max}` };
+  return z.number(message).min(min, message).max(max, message);
+};
+
 const breakerSchema = z.discriminatedUnion(
   'kind',
   [
@@ -177,6 +185,11 @@ const serviceOverrideSchema = z
       .object({ initialDelayMs: jsonInteger(0, 60_000).optional(), maxDelayMs: jsonInteger(0, 600_000).optional() })
       .strict()
       .optional(),
+    retry: z
+      .object({ jitter: z.enum(JITTER_KINDS, { error: `expected one of ${JITTER_KINDS.map((kind) => `"${kind}"`).join(', ')}` }).optional() })
+      .strict()
+      .optional(),
+    retryBudget: z.object({ ratio: jsonNumber(0, 1).optional(), minPerSecond: jsonNumber(0, 100_000).optional() }).strict().optional(),
     breaker: breakerSchema.optional(),
     halfOpenAfterMs: jsonInteger(1, 3_600_000).optional(),
     bulkhead: z
@@ -342,12 +355,21 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     if (backoff.initialDelayMs > backoff.maxDelayMs) {
       problems.push(`GATEWAY_CONFIG at services.${name}.backoff: initialDelayMs must not exceed maxDelayMs`);
     }
+    if (override.retry?.jitter === 'decorrelated' && backoff.initialDelayMs === 0) {
+      // Each decorrelated delay grows from the previous one: from 0 it stays 0.
+      problems.push(`GATEWAY_CONFIG at services.${name}.retry.jitter: "decorrelated" needs backoff.initialDelayMs of at least 1`);
+    }
     services[name] = {
       url: override.url ?? String(vars[SERVICE_REGISTRY[name].urlEnv]),
       timeoutMs: override.timeoutMs ?? vars.UPSTREAM_TIMEOUT_MS,
       maxBatchSize: override.maxBatchSize ?? defaults.maxBatchSize,
       connections: override.connections ?? defaults.connections,
-      retry: { maxRetries: override.maxRetries ?? vars.UPSTREAM_MAX_RETRIES, ...backoff },
+      retry: {
+        maxRetries: override.maxRetries ?? vars.UPSTREAM_MAX_RETRIES,
+        ...backoff,
+        jitter: override.retry?.jitter ?? DEFAULT_JITTER,
+        budget: { ...DEFAULT_RETRY_BUDGET, ...override.retryBudget },
+      },
       breaker: withBreakerDefaults(breaker),
       halfOpenAfterMs: override.halfOpenAfterMs ?? vars.BREAKER_HALF_OPEN_AFTER_MS,
       bulkhead: { ...defaults.bulkhead, ...override.bulkhead },

@@ -113,6 +113,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     labelNames: ['service', 'attempt'],
     registers,
   });
+  const retryBudgetExhausted = new Counter({
+    name: `${prefix}retry_budget_exhausted_total`,
+    help: 'Retries not made because the backend\'s retry budget was spent (the call failed with its last failure).',
+    labelNames: ['service'],
+    registers,
+  });
   const cacheRequests = new Counter({
     name: `${prefix}cache_requests_total`,
     help: 'Cache lookups by tier (l1 memory, l2 redis) and result.',
@@ -155,6 +161,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         durationFailed: externalDuration.labels(service, 'failure'),
         batch: batchSize.labels(service),
         callDuration: callDuration.labels(service),
+        retryBudgetExhausted: retryBudgetExhausted.labels(service),
       },
     ]),
   );
@@ -175,6 +182,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     externalDuration.zero({ service, result: 'success' });
     externalDuration.zero({ service, result: 'failure' });
     retries.labels(service, '1').inc(0);
+    retryBudgetExhausted.labels(service).inc(0);
     batchSize.zero({ service });
   }
   for (const tier of ['l1', 'l2']) for (const result of ['hit', 'miss']) cacheRequests.labels(tier, result).inc(0);
@@ -240,6 +248,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       observeBreaker(policy.service, policy.breaker);
       observeRetry(policy.service, policy.retry);
       policy.onRejected((_kind: RejectionKind) => perService.get(policy.service)?.rejected.inc());
+      policy.onRetryBudgetExhausted(() => perService.get(policy.service)?.retryBudgetExhausted.inc());
     },
     rateLimited(scope) {
       rateLimited.labels(scope).inc();

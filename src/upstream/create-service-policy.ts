@@ -4,14 +4,12 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   CountBreaker,
-  ExponentialBackoff,
   type IBreaker,
   type IPolicy,
   type RetryPolicy,
   SamplingBreaker,
   bulkhead,
   circuitBreaker,
-  fullJitterGenerator,
   handleWhen,
   isBrokenCircuitError,
   isBulkheadRejectedError,
@@ -20,7 +18,9 @@ import {
 } from 'cockatiel';
 import type { Logger } from '../observability/create-logger.js';
 import { isBreakerFailure, isRetryableFailure } from './failure-classification.js';
+import { createJitterBackoff, DEFAULT_JITTER } from './jitter.js';
 import { RetryAfterBackoff } from './retry-after-backoff.js';
+import { createRetryBudget, DEFAULT_RETRY_BUDGET } from './retry-budget.js';
 import type { BreakerSettings, ServiceSettings } from './service-settings.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 
@@ -58,6 +58,8 @@ export interface ServicePolicy {
   onRejected(listener: (kind: RejectionKind) => void): { dispose(): void };
   /** Whole seconds until an open breaker lets a trial call through; null when not open. */
   secondsUntilHalfOpen(): number | null;
+  /** A retry the retry budget refused (the call failed with its last failure instead). */
+  onRetryBudgetExhausted(listener: () => void): { dispose(): void };
   /** cockatiel's policies, for observers (metrics, logs) to subscribe to their events. */
   readonly breaker: CircuitBreakerPolicy;
   readonly retry: RetryPolicy;
@@ -74,6 +76,10 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   const deadlines = new WeakMap<AbortSignal, number>();
   // Failures whose Retry-After is past the request's deadline: waiting is pointless.
   const beyondBudget = new WeakSet<object>();
+  // Failures not retried although retryable: the retry budget is spent, or the deadline passed.
+  const notRetried = new WeakSet<object>();
+  const retryBudget = createRetryBudget(settings.retry.budget ?? DEFAULT_RETRY_BUDGET);
+  const budgetListeners = new Set<() => void>();
 
   // A half-open trial that ends without a verdict (cancelled by the request) must not
   // count as a success: cockatiel closes the circuit on any error its filter ignores.
@@ -83,14 +89,14 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     breaker: createBreaker(settings.breaker),
   });
   const retryPolicy = retry(
-    handleWhen((error) => isRetryableFailure(error) && !beyondBudget.has(error)),
+    handleWhen((error) => isRetryableFailure(error) && !beyondBudget.has(error) && !notRetried.has(error)),
     {
       maxAttempts: settings.retry.maxRetries,
       backoff: new RetryAfterBackoff(
-        new ExponentialBackoff({
-          generator: fullJitterGenerator,
-          initialDelay: settings.retry.initialDelayMs,
-          maxDelay: settings.retry.maxDelayMs,
+        createJitterBackoff({
+          initialDelayMs: settings.retry.initialDelayMs,
+          maxDelayMs: settings.retry.maxDelayMs,
+          jitter: settings.retry.jitter ?? DEFAULT_JITTER,
         }),
         (signal) => {
           const deadlineAt = deadlines.get(signal);
@@ -166,6 +172,10 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       return { dispose: () => rejectionListeners.delete(listener) };
     },
     secondsUntilHalfOpen,
+    onRetryBudgetExhausted(listener) {
+      budgetListeners.add(listener);
+      return { dispose: () => budgetListeners.delete(listener) };
+    },
 
     async execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T> {
       // Half-open lets one trial through and cockatiel makes every other caller
@@ -199,11 +209,13 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       let lastFailureAt = 0;
       let attempts = 0;
       const guarded = async () => {
-        // cockatiel's retry sleeps, then attempts again without looking at the signal.
-        if (signal?.aborted === true) {
+        // cockatiel's retry sleeps, then attempts again without looking at the signal; and
+        // the deadline's timer may fire late: no attempt starts once the deadline is past.
+        if (signal?.aborted === true || (deadlineAt !== undefined && Date.now() >= deadlineAt)) {
           throw new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
         }
         attempts += 1;
+        if (attempts === 1) retryBudget.recordFirstAttempt();
         if (attempts > 1) {
           (call.logger ?? logger).warn(
             {
@@ -223,9 +235,22 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
             isUpstreamError(error) &&
             error.retryAfter !== undefined &&
             deadlineAt !== undefined &&
-            Date.now() + error.retryAfter * 1000 > deadlineAt
+            Date.now() + error.retryAfter * 1000 >= deadlineAt
           ) {
             beyondBudget.add(error);
+          }
+          // Decided here, where the attempt count is known: cockatiel's filter also sees
+          // the last attempt's failure, which must not spend the budget.
+          // (cockatiel itself gives up once the signal is aborted.)
+          const wouldRetry =
+            call.idempotent && attempts <= settings.retry.maxRetries && isUpstreamError(error) && isRetryableFailure(error) && !beyondBudget.has(error);
+          if (wouldRetry) {
+            if (deadlineAt !== undefined && Date.now() >= deadlineAt) {
+              notRetried.add(error);
+            } else if (!retryBudget.tryRetry()) {
+              notRetried.add(error);
+              for (const listener of budgetListeners) listener();
+            }
           }
           if (!isCancelled(error)) {
             lastFailure = error;

@@ -1,4 +1,6 @@
 import type { CacheTtl } from '../cache/cache-settings.js';
+import type { JitterKind } from './jitter.js';
+import type { RetryBudgetSettings } from './retry-budget.js';
 
 /** How a service's circuit breaker decides to open. */
 export type BreakerSettings =
@@ -29,6 +31,10 @@ export interface RetrySettings {
   initialDelayMs: number;
   /** Largest backoff ceiling. @default 500 */
   maxDelayMs: number;
+  /** How a delay is drawn below its ceiling (GATEWAY_CONFIG `retry.jitter`). @default DEFAULT_JITTER ('full') */
+  jitter?: JitterKind;
+  /** Retries allowed relative to recent first attempts (GATEWAY_CONFIG `retryBudget`). @default DEFAULT_RETRY_BUDGET */
+  budget?: RetryBudgetSettings;
 }
 
 export interface BulkheadSettings {

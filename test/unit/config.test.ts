@@ -55,7 +55,7 @@ describe('loadConfig: defaults', () => {
     const { services } = loadConfig({ ...ENV });
     const common = {
       timeoutMs: 1000,
-      retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 500 },
+      retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 500, jitter: 'full', budget: { ratio: 0.2, minPerSecond: 5 } },
       breaker: { kind: 'consecutive', threshold: 5 },
       halfOpenAfterMs: 30_000,
     };
@@ -475,6 +475,42 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
       /minimumCalls must not exceed windowSize/,
     );
     expect(() => load({ backoff: { initialDelayMs: 900, maxDelayMs: 100 } })).toThrow(/initialDelayMs must not exceed maxDelayMs/);
+  });
+
+  it('reads retry.jitter and retryBudget per service (defaults: full jitter, ratio 0.2 + 5/s)', () => {
+    const load = (users: unknown) =>
+      loadConfig({ ...ENV, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
+    for (const jitter of ['full', 'equal', 'decorrelated', 'none']) {
+      expect(load({ retry: { jitter } }).services.users.retry.jitter).toBe(jitter);
+    }
+    const tuned = load({ retry: { jitter: 'equal' }, retryBudget: { ratio: 0.1 } });
+    expect(tuned.services.users.retry).toEqual({
+      maxRetries: 2,
+      initialDelayMs: 50,
+      maxDelayMs: 500,
+      jitter: 'equal',
+      budget: { ratio: 0.1, minPerSecond: 5 },
+    });
+    // Other services keep the defaults.
+    expect(tuned.services.catalog.retry).toMatchObject({ jitter: 'full', budget: { ratio: 0.2, minPerSecond: 5 } });
+    expect(load({ retryBudget: { minPerSecond: 0.5, ratio: 0 } }).services.users.retry.budget).toEqual({ ratio: 0, minPerSecond: 0.5 });
+  });
+
+  it.each([
+    [{ retry: { jitter: 'random' } }, 'services.users.retry.jitter: expected one of "full", "equal", "decorrelated", "none"'],
+    [{ retry: { jitter: 'none', maxRetries: 1 } }, 'services.users.retry: unknown key(s) maxRetries'],
+    [{ retryBudget: { ratio: 1.5 } }, 'services.users.retryBudget.ratio: expected a number from 0 to 1'],
+    [{ retryBudget: { ratio: '0.2' } }, 'services.users.retryBudget.ratio: expected a number from 0 to 1'],
+    [{ retryBudget: { minPerSecond: -1 } }, 'services.users.retryBudget.minPerSecond: expected a number from 0 to 100000'],
+    [{ retryBudget: { windowMs: 1000 } }, 'services.users.retryBudget: unknown key(s) windowMs'],
+    [
+      { retry: { jitter: 'decorrelated' }, backoff: { initialDelayMs: 0 } },
+      'services.users.retry.jitter: "decorrelated" needs backoff.initialDelayMs of at least 1',
+    ],
+  ])('refuses a bad retry setting at start-up, naming the key: %j', (users, message) => {
+    const problems = problemsOf({ ...ENV, GATEWAY_CONFIG: '/etc/gw.json' }, () => JSON.stringify({ services: { users } })).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
   });
 
   it('never shows URL credentials', () => {
