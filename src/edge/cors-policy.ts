@@ -1,11 +1,12 @@
 import type { CORSOptions } from 'graphql-yoga';
 
-/** Headers a browser app may send: the GraphQL-over-HTTP ones, the token, tracing and client identity. */
+/** Headers a browser app may send: the GraphQL-over-HTTP ones, the token, tracing, its deadline and client identity. */
 const ALLOWED_HEADERS = [
   'content-type',
   'accept',
   'authorization',
   'x-request-id',
+  'x-request-timeout-ms',
   'if-none-match',
   'apollographql-client-name',
   'apollographql-client-version',

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { UpstreamError } from './upstream-error.js';
 import { parseRetryAfter } from './parse-retry-after.js';
+import { REQUEST_TIMEOUT_HEADER, requestTimeoutValue } from './request-timeout-header.js';
 import type { UpstreamObserver } from './upstream-observer.js';
 
 export interface HttpClientOptions {
@@ -41,6 +42,11 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout for this call. */
   timeoutMs?: number;
+  /**
+   * `Date.now()` value of the request's deadline: each attempt then tells the backend the
+   * time it has left, in `X-Request-Timeout-Ms`, computed when the attempt is sent.
+   */
+  deadlineAt?: number;
   /**
    * Statuses that are answers rather than failures (e.g. 404, 409): they resolve
    * with their parsed body instead of throwing.
@@ -86,6 +92,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function request(req: UpstreamRequest): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    const attemptTimeoutMs = req.timeoutMs ?? timeoutMs;
+    if (req.deadlineAt !== undefined) headers[REQUEST_TIMEOUT_HEADER] = requestTimeoutValue(req.deadlineAt, attemptTimeoutMs);
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
@@ -95,7 +103,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // sub-second budgets: one native timer per attempt aborts the call on time, and
     // the caller's signal (request deadline, client gone) aborts it too.
     const attempt = new AbortController();
-    const timer = setTimeout(abortOnTimeout, req.timeoutMs ?? timeoutMs, attempt);
+    const timer = setTimeout(abortOnTimeout, attemptTimeoutMs, attempt);
     const outer = req.signal;
     const onOuterAbort = () => attempt.abort(outer?.reason);
     if (outer !== undefined) {

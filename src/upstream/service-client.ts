@@ -33,7 +33,7 @@ export function createServiceClient(
     onBatch,
     request(request, call) {
       const headers = request.headers === undefined ? forwardedHeaders(call) : { ...request.headers, ...forwardedHeaders(call) };
-      const prepared: UpstreamRequest = { ...request, headers, signal: request.signal ?? call.signal };
+      const prepared: UpstreamRequest = { ...request, headers, signal: request.signal ?? call.signal, deadlineAt: call.deadlineAt };
       // A write is sent twice only when the backend can tell the copies apart.
       const idempotent = request.method === 'GET' || headers['idempotency-key'] !== undefined;
       const policyCall = { idempotent, signal: call.signal, deadlineAt: call.deadlineAt, logger: call.logger };

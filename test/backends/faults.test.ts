@@ -233,7 +233,7 @@ describe('control endpoints', () => {
 
   it('records the last requests with the propagated headers', async () => {
     await fetch(`${catalog.url}/products?ids=p1`, {
-      headers: { 'X-Request-Id': 'req-1', 'X-User-Id': 'u1', Authorization: 'Bearer t', 'X-Other': 'ignored' },
+      headers: { 'X-Request-Id': 'req-1', 'X-User-Id': 'u1', Authorization: 'Bearer t', 'X-Request-Timeout-Ms': '250', 'X-Other': 'ignored' },
     }).then((r) => r.arrayBuffer());
     await fetch(`${catalog.url}/products/p2`).then((r) => r.arrayBuffer());
     expect(catalog.requests).toEqual([
@@ -247,6 +247,7 @@ describe('control endpoints', () => {
           'if-match': undefined,
           'idempotency-key': undefined,
           authorization: 'Bearer t',
+          'x-request-timeout-ms': '250',
         },
       },
       expect.objectContaining({ method: 'GET', path: '/products/p2', query: '' }),
