@@ -289,6 +289,13 @@ export type ResolversParentTypes = {
   User: UserRecord;
 };
 
+export type CostDirectiveArgs = {
+  maxListSize?: Maybe<Scalars['Int']['input']>;
+  perParent?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type RateLimitDirectiveArgs = {
   arrayLengthField?: Maybe<Scalars['String']['input']>;
   identityArgs?: Maybe<Array<Maybe<Scalars['String']['input']>>>;
@@ -386,5 +393,6 @@ export type Resolvers<ContextType = GatewayContext> = {
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
+  cost?: CostDirectiveResolver<any, any, ContextType>;
   rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
 };

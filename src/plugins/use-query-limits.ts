@@ -2,10 +2,10 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
-import { getOperationAST, GraphQLError, Kind, Lexer, parse, Source, TokenKind, type FragmentDefinitionNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, Lexer, parse, Source, TokenKind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../edge/query-limits.js';
-import { estimateQueryCost } from '../edge/query-cost.js';
+import { createQueryCost, type QueryCost } from '../edge/query-cost.js';
 import { queryTooComplex, type ComplexityKind } from '../errors/query-too-complex.js';
 
 /** Introspection queries legitimately nest deep (GraphiQL's is ~13); they get their own, looser cap. */
@@ -26,6 +26,16 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       context?.reportError(queryTooComplex(kind, limit, found === null ? `more than ${limit}` : Number(found[1])));
     };
   const quiet = { propagateOnRejection: false, exposeLimits: true } as const;
+  // One estimator per schema: it reads the schema's `@cost` hints once.
+  const costs = new WeakMap<GraphQLSchema, QueryCost>();
+  const costOf = (schema: GraphQLSchema): QueryCost => {
+    let cost = costs.get(schema);
+    if (cost === undefined) {
+      cost = createQueryCost(schema, limits);
+      costs.set(schema, cost);
+    }
+    return cost;
+  };
   const rules = [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, ...quiet, onReject: [armorReject('depth', limits.maxDepth)] }),
     // Armor skips __schema for depth; a deep __schema query is still capped here.
@@ -53,7 +63,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       for (const definition of args.document.definitions) {
         if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
       }
-      const cost = estimateQueryCost(args.schema, operation, fragments, args.variableValues ?? {}, limits);
+      const cost = costOf(args.schema)(operation, fragments, args.variableValues ?? {});
       if (cost > limits.maxCost) setResultAndStopExecution({ errors: [queryTooComplex('cost', limits.maxCost, cost)] });
     },
   };
