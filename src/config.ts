@@ -222,6 +222,8 @@ const limitsFileSchema = z
     maxAliases: jsonInteger(0, 1000).optional(),
     maxDirectives: jsonInteger(0, 1000).optional(),
     maxTokens: jsonInteger(10, 1_000_000).optional(),
+    maxSelections: jsonInteger(1, 10_000_000).optional(),
+    maxOverlaps: jsonInteger(0, 100_000_000).optional(),
     maxCost: jsonInteger(1, 100_000_000).optional(),
     defaultListSize: jsonInteger(1, 10_000).optional(),
     maxBodyBytes: jsonInteger(1024, 100 * 1024 * 1024).optional(),

@@ -8,6 +8,17 @@ export interface QueryLimits {
   maxDirectives: number;
   /** Lexical tokens in the document. @default 2000 */
   maxTokens: number;
+  /**
+   * Selections of the document once its fragments are expanded (see `countSelections`):
+   * bounds what a document of few tokens can expand to before validation walks it.
+   * @default 10000
+   */
+  maxSelections: number;
+  /**
+   * Pairs of selections of one response field that validation must compare (a field
+   * selected n times at one place is n(n−1)/2 pairs). @default 2000
+   */
+  maxOverlaps: number;
   /** Estimated cost (see `estimateQueryCost`). @default 5000 */
   maxCost: number;
   /** Size assumed for lists without `first`/`ids`. @default 10 */
@@ -27,6 +38,8 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2000,
+  maxSelections: 10_000,
+  maxOverlaps: 2000,
   maxCost: 5000,
   defaultListSize: 10,
   maxBodyBytes: 64 * 1024,

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-export type ComplexityKind = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost';
+export type ComplexityKind = 'depth' | 'aliases' | 'directives' | 'tokens' | 'selections' | 'overlaps' | 'cost';
 
 /** QUERY_TOO_COMPLEX of the error contract: HTTP 400, with the limit and the actual value. */
 export function queryTooComplex(kind: ComplexityKind, limit: number, actual: number | string): GraphQLError {

@@ -5,6 +5,7 @@ import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-type
 import { getOperationAST, GraphQLError, Kind, Lexer, parse, Source, TokenKind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../edge/query-limits.js';
+import { countSelections } from '../edge/count-selections.js';
 import { createQueryCost, type QueryCost } from '../edge/query-cost.js';
 import { queryTooComplex, type ComplexityKind } from '../errors/query-too-complex.js';
 
@@ -13,10 +14,13 @@ const INTROSPECTION_MAX_DEPTH = 16;
 
 /**
  * Refuses hostile queries before anything runs: tokens at parse time (graphql-js'
- * own `maxTokens`), depth, aliases and directives at validation (graphql-armor's
- * rules), and cost at the start of execution, when variables are known (list sizes
- * come from `first`/`ids`). Every refusal is QUERY_TOO_COMPLEX with HTTP 400: armor's
- * own rejections are HTTP 200 "Syntax Error" with no code.
+ * own `maxTokens`); right after parsing, before validation, the selections a document
+ * expands to and the same-field overlaps validation would compare (`countSelections`:
+ * linear, where validation is quadratic in them); depth, aliases and directives at
+ * validation (graphql-armor's rules); and cost at the start of execution, when
+ * variables are known (list sizes come from `first`/`ids`). Every refusal is
+ * QUERY_TOO_COMPLEX with HTTP 400: armor's own rejections are HTTP 200 "Syntax Error"
+ * with no code.
  */
 export function useQueryLimits(limits: QueryLimits): Plugin {
   const armorReject =
@@ -50,6 +54,16 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       return ({ result, replaceParseResult }) => {
         if (result instanceof GraphQLError && /tokens/.test(result.message) && result.source !== undefined) {
           replaceParseResult(queryTooComplex('tokens', limits.maxTokens, countTokens(result.source)));
+          return;
+        }
+        if (result instanceof Error || result === null) return;
+        // Here, not in a validation rule: rules run side by side, so the expensive one
+        // would already have run by the time a rule of ours refused the document.
+        const counts = countSelections(result, limits.maxSelections);
+        if (counts.selections > limits.maxSelections) {
+          replaceParseResult(queryTooComplex('selections', limits.maxSelections, `more than ${limits.maxSelections}`));
+        } else if (counts.overlaps > limits.maxOverlaps) {
+          replaceParseResult(queryTooComplex('overlaps', limits.maxOverlaps, counts.overlaps));
         }
       };
     },

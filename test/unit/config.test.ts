@@ -357,6 +357,16 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
     expect(withFile({ services: {} }).services.catalog.maxBatchSize).toBe(200);
   });
 
+  it('reads limits.maxSelections and limits.maxOverlaps (defaults 10000 and 2000), integers only', () => {
+    expect(withFile({}).limits).toMatchObject({ maxSelections: 10_000, maxOverlaps: 2000 });
+    expect(withFile({ limits: { maxSelections: 500, maxOverlaps: 0 } }).limits).toMatchObject({ maxSelections: 500, maxOverlaps: 0 });
+    const error = fileProblems({ limits: { maxSelections: 0, maxOverlaps: 1.5 } }, '/cfg/gw.json');
+    expect(error.problems).toEqual([
+      'GATEWAY_CONFIG /cfg/gw.json at limits.maxSelections: expected an integer from 1 to 10000000',
+      'GATEWAY_CONFIG /cfg/gw.json at limits.maxOverlaps: expected an integer from 0 to 100000000',
+    ]);
+  });
+
   it('rejects an unknown service name, naming GATEWAY_CONFIG, the path and the key', () => {
     const error = fileProblems({ services: { payments: { timeoutMs: 100 } } }, '/cfg/gw.json');
     expect(error.problems).toHaveLength(1);
