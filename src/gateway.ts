@@ -25,7 +25,9 @@ import { createClientRateLimiter } from './edge/client-rate-limiter.js';
 import { applyFieldRateLimits } from './edge/field-rate-limits.js';
 import { createPersistedQueryStore } from './edge/persisted-query-store.js';
 import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
+import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
 import { useAccessLog } from './plugins/use-access-log.js';
+import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
 import { useCompression } from './plugins/use-compression.js';
 import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
@@ -176,6 +178,13 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useAccessLog(logger, requestIds.requestIdOf),
       useGraphQLMetrics(registry),
       csrfExceptGet,
+      useBatchRateLimit({
+        maxBatch: config.limits.maxBatch,
+        // Only requests `handle` counted (it passes `auth`) are charged for the rest of their batch.
+        charge: ({ auth, clientIp }, requests) =>
+          auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests),
+        onLimited: () => metrics.rateLimited('client'),
+      }),
       ...usePersistedQueries(
         config.persistedQueries.mode,
         createPersistedQueryStore(cache, config.cache.keyPrefix),
@@ -261,13 +270,14 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const auth = await authenticate(req.headers.authorization ?? null);
       const clientIp = req.socket.remoteAddress ?? 'unknown';
       // The client limit is checked before the body is even read: abuse costs one counter.
+      // This counts one operation; a batch's others are counted once parsed (useBatchRateLimit).
       const decision = await clientLimiter.hit(clientIdOf(auth, clientIp));
-      res.setHeader('ratelimit-limit', String(decision.limit));
-      res.setHeader('ratelimit-remaining', String(decision.remaining));
-      res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+      for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
       if (!decision.allowed) {
         metrics.rateLimited('client');
-        sendTooManyRequests(res, requestId, decision.resetSeconds);
+        const refusal = tooManyRequests(decision);
+        res.writeHead(refusal.status, { ...refusal.headers, 'content-length': Buffer.byteLength(refusal.body), 'x-request-id': requestId });
+        res.end(refusal.body);
         return;
       }
       if (req.method === 'POST' && streamsBodyWithoutLength(req)) {
@@ -385,23 +395,4 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, requestId: string
   if (declared === undefined || Number(declared) <= maxBytes) return false;
   sendBodyTooLarge(res, requestId, maxBytes);
   return true;
-}
-
-function sendTooManyRequests(res: ServerResponse, requestId: string, retryAfter: number): void {
-  const body = JSON.stringify({
-    errors: [
-      {
-        message: `Too many requests: try again in ${retryAfter} s`,
-        extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
-      },
-    ],
-  });
-  res.writeHead(429, {
-    'content-type': 'application/graphql-response+json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'retry-after': String(retryAfter),
-    'cache-control': 'no-store',
-    'x-request-id': requestId,
-  });
-  res.end(body);
 }

@@ -28,8 +28,8 @@ export interface RedisTier extends CacheTier {
   /** A JSON value by key (rate-limit state, persisted queries): never cached in L1. */
   getJson(key: string): Promise<RedisResult<unknown>>;
   setJson(key: string, value: unknown, ttlMs: number): Promise<RedisResult<void>>;
-  /** Atomically counts one more hit in a fixed window: INCR, and PEXPIRE on the first hit. */
-  increment(key: string, windowMs: number): Promise<RedisResult<number>>;
+  /** Atomically counts `by` (default 1) more hits in a fixed window: INCRBY, and PEXPIRE on the first hit. */
+  increment(key: string, windowMs: number, by?: number): Promise<RedisResult<number>>;
   close(): Promise<void>;
 }
 
@@ -120,11 +120,11 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
       const result = await attempt(() => keyv.set(key, value, ttlMs));
       return result.ok ? { ok: true, value: undefined } : result;
     },
-    increment: (key, windowMs) =>
+    increment: (key, windowMs, by = 1) =>
       attempt(async () => {
-        // SET NX PX then INCR in one MULTI: the window's expiry is set once, atomically,
+        // SET NX PX then INCRBY in one MULTI: the window's expiry is set once, atomically,
         // on every Redis version (PEXPIRE … NX needs Redis 7).
-        const replies = (await client.multi().set(key, '0', { NX: true, PX: windowMs }).incr(key).exec()) as unknown as unknown[];
+        const replies = (await client.multi().set(key, '0', { NX: true, PX: windowMs }).incrBy(key, by).exec()) as unknown as unknown[];
         return Number(replies[1]);
       }),
     async close() {

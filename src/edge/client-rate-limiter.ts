@@ -15,8 +15,11 @@ export interface RateLimitDecision {
 }
 
 export interface ClientRateLimiter {
-  /** Counts one request of `clientId` (viewer id, else IP) and decides. */
-  hit(clientId: string): Promise<RateLimitDecision>;
+  /**
+   * Counts `requests` (default 1) more requests of `clientId` (viewer id, else IP) and
+   * decides: each operation of a batch is one request.
+   */
+  hit(clientId: string, requests?: number): Promise<RateLimitDecision>;
 }
 
 export interface ClientRateLimiterOptions {
@@ -28,7 +31,8 @@ export interface ClientRateLimiterOptions {
 }
 
 /**
- * A fixed-window counter per client, checked before a request is parsed. With Redis
+ * A fixed-window counter per client, checked before a request is parsed (and, for a
+ * batch, again once it is: its other operations are counted then). With Redis
  * the count is shared by every instance (one atomic INCR per request); when Redis
  * fails, each instance falls back to its own counters: limits loosen, the gateway
  * never refuses everyone because Redis is down.
@@ -40,28 +44,28 @@ export function createClientRateLimiter(options: ClientRateLimiterOptions): Clie
   const local = new Map<string, number>();
   let localWindow = -1;
 
-  const countLocally = (key: string, window: number): number => {
+  const countLocally = (key: string, window: number, by: number): number => {
     if (window !== localWindow) {
       // A new window: yesterday's counters are garbage, drop them all at once.
       local.clear();
       localWindow = window;
     }
-    const count = (local.get(key) ?? 0) + 1;
+    const count = (local.get(key) ?? 0) + by;
     local.set(key, count);
     return count;
   };
 
   return {
-    async hit(clientId) {
+    async hit(clientId, requests = 1) {
       const at = now();
       const window = Math.floor(at / windowMs);
       const key = `${options.keyPrefix}:rl:client:${window}:${clientId}`;
       let count: number;
       if (redis !== null) {
-        const shared = await redis.increment(key, windowMs);
-        count = shared.ok ? shared.value : countLocally(key, window);
+        const shared = await redis.increment(key, windowMs, requests);
+        count = shared.ok ? shared.value : countLocally(key, window, requests);
       } else {
-        count = countLocally(key, window);
+        count = countLocally(key, window, requests);
       }
       return {
         allowed: count <= limit.max,

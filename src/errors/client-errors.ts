@@ -40,3 +40,10 @@ export function syncTokenRejected(code: 'SYNC_TOKEN_INVALID' | 'SYNC_TOKEN_EXPIR
 export function invalidId(): GraphQLError {
   return badUserInput('An id is 1-128 letters, digits or _.:~=+-', { argument: 'id' });
 }
+
+/** The client is over its request limit: retry after `retryAfter` seconds. */
+export function rateLimited(retryAfter: number): GraphQLError {
+  return new GraphQLError(`Too many requests: try again in ${retryAfter} s`, {
+    extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
+  });
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
-import { parsePrometheus, sampleValue } from '../helpers/parse-prometheus.js';
+import { awayFromWindowEdge, expectRateLimited, rateLimitedTotal } from '../helpers/client-rate-limit.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
@@ -8,41 +8,6 @@ import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '..
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
 const QUERY = '{ product(id: "p1") { id } }';
-
-/**
- * The client limit counts in fixed windows aligned on the clock (every `windowSeconds`).
- * A test that counts to the limit must not straddle two windows: when the current one
- * ends within `marginMs`, wait for the next one to begin (the only wait here: a clock edge).
- */
-async function awayFromWindowEdge(windowSeconds: number, marginMs = 3000): Promise<void> {
-  const windowMs = windowSeconds * 1000;
-  const left = windowMs - (Date.now() % windowMs);
-  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 20));
-}
-
-async function rateLimitedTotal(t: TestGateway, scope: 'client' | 'field'): Promise<number> {
-  const text = await (await fetch(`${t.url}/metrics`)).text();
-  return sampleValue(parsePrometheus(text), 'gateway_rate_limited_total', { scope }) ?? Number.NaN;
-}
-
-
-const isRateLimited = (status: number, headers: Headers, body: GraphQLResponseBody) => {
-  expect(status).toBe(429);
-  const retryAfter = Number(headers.get('retry-after'));
-  expect(Number.isInteger(retryAfter)).toBe(true);
-  expect(retryAfter).toBeGreaterThanOrEqual(1);
-  expect(retryAfter).toBeLessThanOrEqual(60);
-  expect(headers.get('ratelimit-remaining')).toBe('0');
-  expect(headers.get('cache-control')).toBe('no-store');
-  expect(body).toEqual({
-    errors: [
-      {
-        message: `Too many requests: try again in ${retryAfter} s`,
-        extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
-      },
-    ],
-  });
-};
 
 describe('client rate limit (CLIENT_RATE_LIMIT=5/60), per instance without Redis', () => {
   let t: TestGateway;
@@ -66,7 +31,7 @@ describe('client rate limit (CLIENT_RATE_LIMIT=5/60), per instance without Redis
     }
     t.resetBackendStats();
     const sixth = await t.gql(QUERY, { as: 'rl-a1' });
-    isRateLimited(sixth.status, sixth.headers, sixth.body);
+    expectRateLimited(sixth.status, sixth.headers, sixth.body);
     expect(sixth.headers.get('ratelimit-limit')).toBe('5');
     expect(sixth.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number(sixth.headers.get('ratelimit-reset'))).toBe(Number(sixth.headers.get('retry-after')));
@@ -226,9 +191,9 @@ describe('client rate limit shared by two instances through Redis (CLIENT_RATE_L
     }
     expect(remaining).toEqual(['5', '4', '3', '2', '1', '0']);
     const toA = await a.gql(QUERY, { as: 'rl-c1' });
-    isRateLimited(toA.status, toA.headers, toA.body);
+    expectRateLimited(toA.status, toA.headers, toA.body);
     const toB = await b.gql(QUERY, { as: 'rl-c1' });
-    isRateLimited(toB.status, toB.headers, toB.body);
+    expectRateLimited(toB.status, toB.headers, toB.body);
     // The counter lives in Redis, under the instance's key prefix, and expires with its window.
     const keys = await redis.keys(`${keyPrefix}:rl:client:*:user:rl-c1`);
     expect(keys).toHaveLength(1);
