@@ -1,3 +1,4 @@
+import { getDirectiveValues, isObjectType } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
@@ -55,6 +56,30 @@ describe('negative list size: a negative `first` never makes a query cheaper', (
     const { status, body } = await t.gql(query, { as: 'u1' });
     expect(status).toBe(400);
     expect(body).toEqual(tooComplex(EXPENSIVE_COST));
+  });
+
+  it("every @cost(maxListSize) is its resolver's own maximum: one more is BAD_USER_INPUT with that max", async () => {
+    const schema = t.gateway.yoga.getEnveloped().schema;
+    const declared: Record<string, number> = {};
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        const cost = field.astNode ? getDirectiveValues(schema.getDirective('cost')!, field.astNode) : undefined;
+        if (typeof cost?.maxListSize === 'number') declared[`${type.name}.${field.name}`] = cost.maxListSize;
+      }
+    }
+    expect(declared).toEqual({ 'Query.products': 100, 'Query.recommendations': 50, 'Query.ordersDelta': 500, 'User.orders': 100 });
+    const ids = (n: number) => `[${Array.from({ length: n }, (_, i) => `"p${i + 1}"`).join(', ')}]`;
+    const overTheMax: Record<string, string> = {
+      'Query.products': `{ products(ids: ${ids(101)}) { id } }`,
+      'Query.recommendations': '{ recommendations(first: 51) { id } }',
+      'Query.ordersDelta': '{ ordersDelta(first: 501) { hasMore } }',
+      'User.orders': '{ viewer { orders(first: 101) { pageInfo { hasNextPage } } } }',
+    };
+    for (const [coordinate, query] of Object.entries(overTheMax)) {
+      const { body } = await t.gql(query, { as: 'u1' });
+      expect(body.errors?.[0]?.extensions, coordinate).toMatchObject({ code: 'BAD_USER_INPUT', max: declared[coordinate] });
+    }
   });
 
   it('a cheap query with a negative first passes the cost check and the resolver refuses the value', async () => {
