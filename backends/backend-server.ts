@@ -212,7 +212,7 @@ export async function startBackendServer(options: BackendServerOptions): Promise
     if (recordedSize < RECORDED_LIMIT) recordedSize++;
     if (waiters.length !== 0) notifyWaiters();
 
-    const fault = faults.next();
+    const fault = faults.next(method);
     const delay = fault !== undefined && fault.mode === 'slow' ? latencyMs + (fault.delayMs ?? DEFAULT_SLOW_DELAY_MS) : latencyMs;
     if (delay === 0) {
       // Hot path: no timer, no closure.

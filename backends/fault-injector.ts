@@ -12,12 +12,14 @@ export interface Fault {
   rate?: number;
   /** Seconds for the Retry-After header (`503` only when given; `429` defaults to 1). */
   retryAfter?: number;
+  /** Only requests with this method are faulted (e.g. `PATCH`: writes fail, reads answer). Default: all. */
+  method?: string;
 }
 
 export const DEFAULT_SLOW_DELAY_MS = 2000;
 export const DEFAULT_FLAKY_RATE = 0.3;
 const MAX_DELAY_MS = 10 * 60_000;
-const ALLOWED_KEYS = new Set(['mode', 'delayMs', 'rate', 'retryAfter']);
+const ALLOWED_KEYS = new Set(['mode', 'delayMs', 'rate', 'retryAfter', 'method']);
 
 /** Thrown by validateFault; the message is what POST /__faults returns with its 400. */
 export class InvalidFaultError extends Error {
@@ -33,7 +35,7 @@ export function validateFault(input: unknown): Fault {
   for (const key of Object.keys(input)) {
     if (!ALLOWED_KEYS.has(key)) throw new InvalidFaultError(`unknown fault field "${key}"`);
   }
-  const { mode, delayMs, rate, retryAfter } = input;
+  const { mode, delayMs, rate, retryAfter, method } = input;
   if (typeof mode !== 'string' || !(FAULT_MODES as readonly string[]).includes(mode)) {
     throw new InvalidFaultError(`mode must be one of ${FAULT_MODES.join(', ')}`);
   }
@@ -55,6 +57,12 @@ export function validateFault(input: unknown): Fault {
       throw new InvalidFaultError('retryAfter must be a non-negative integer (seconds)');
     }
     fault.retryAfter = retryAfter;
+  }
+  if (method !== undefined) {
+    if (typeof method !== 'string' || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method)) {
+      throw new InvalidFaultError('method must be one of GET, POST, PUT, PATCH, DELETE');
+    }
+    fault.method = method;
   }
   return fault;
 }
@@ -94,8 +102,9 @@ export class FaultInjector {
    * Called once per non-control request: returns the fault to apply to this
    * request, or undefined to answer normally. No allocation on either path.
    */
-  next(): Fault | undefined {
+  next(method?: string): Fault | undefined {
     if (this.fault.mode === 'ok') return undefined;
+    if (this.fault.method !== undefined && this.fault.method !== method) return undefined;
     this.acc += this.rate;
     // The epsilon absorbs float drift (0.1 + 0.2 + … must reach 1 on the 10th step).
     if (this.acc >= 1 - 1e-9) {

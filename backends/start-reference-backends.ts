@@ -28,14 +28,14 @@ export type {
 export { FAULT_MODES, InvalidFaultError, type Fault, type FaultMode } from './fault-injector.js';
 
 /** Each call builds fresh data, so every backend instance owns its (mutable) store. */
-function routerFor(name: ServiceName): Router {
+function routerFor(name: ServiceName, options: StartOptions): Router {
   switch (name) {
     case 'users':
       return createUsersRouter(seedUsers());
     case 'catalog':
       return createCatalogRouter(seedProducts());
     case 'orders':
-      return createOrdersRouter(OrdersStore.seeded());
+      return createOrdersRouter(OrdersStore.seeded(), { trustGateway: options.trustGateway === true });
     case 'recommendations':
       return createRecommendationsRouter();
   }
@@ -46,7 +46,7 @@ function routerFor(name: ServiceName): Router {
  * Uses `options.ports[name]` (default 0 = ephemeral).
  */
 export function startReferenceBackend(name: ServiceName, options: StartOptions = {}): Promise<ReferenceBackend> {
-  const server: Parameters<typeof startBackendServer>[0] = { name, router: routerFor(name), port: options.ports?.[name] ?? 0 };
+  const server: Parameters<typeof startBackendServer>[0] = { name, router: routerFor(name, options), port: options.ports?.[name] ?? 0 };
   if (options.host !== undefined) server.host = options.host;
   if (options.latencyMs !== undefined) server.latencyMs = options.latencyMs;
   return startBackendServer(server);

@@ -59,4 +59,9 @@ export interface StartOptions {
   ports?: Partial<Record<ServiceName, number>>;
   /** Base latency added to every non-control response (default 0 = none). */
   latencyMs?: number;
+  /**
+   * Trust the gateway's `X-User-Id` without checking ownership (default false), as many
+   * internal services behind a BFF do: the gateway's own authorization is then all there is.
+   */
+  trustGateway?: boolean;
 }

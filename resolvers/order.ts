@@ -17,7 +17,7 @@ export const orderResolvers: Resolvers = {
   },
   Mutation: {
     updateOrder: async (_parent, { input }, ctx) => {
-      requireViewer(ctx);
+      const viewerId = requireViewer(ctx);
       const patch: OrderPatch = {};
       if (input.status !== undefined && input.status !== null) patch.status = input.status;
       if (input.note !== undefined) {
@@ -41,6 +41,13 @@ export const orderResolvers: Resolvers = {
         throw badUserInput('idempotencyKey must be 1-128 letters, digits or ._:-', { argument: 'input.idempotencyKey' });
       }
 
+      // Ownership is checked here, before any write: a backend that trusts the gateway's
+      // X-User-Id (common behind a BFF) would apply another viewer's change. The owner of
+      // an order never changes, so a cached copy answers this as well as a fresh one.
+      const existing = await ctx.loaders.order.load(input.id);
+      if (existing === null) throw notFound(`Order ${input.id} does not exist`);
+      if (existing.userId !== viewerId) throw forbidden('This order belongs to another user');
+
       const result = await ctx.services.orders.updateOrder(input.id, input.expectedVersion, patch, key, ctx.call);
       switch (result.outcome) {
         case 'updated':
@@ -56,7 +63,9 @@ export const orderResolvers: Resolvers = {
         case 'forbidden':
           throw forbidden('This order belongs to another user');
         case 'rejected':
-          throw badUserInput(`The orders service rejected the update: ${result.message}`, { argument: 'input' });
+          // The backend's own words stay in the logs: they may name internals.
+          ctx.logger.warn({ service: 'orders', status: result.status, reason: result.message }, 'orders backend rejected an update');
+          throw badUserInput('The orders service rejected the update', { argument: 'input' });
       }
     },
   },

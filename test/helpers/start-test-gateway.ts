@@ -51,6 +51,8 @@ export interface TestGatewayOptions {
   cache?: boolean;
   /** The gateway's clock for sync-token expiry. */
   now?: () => number;
+  /** Reference backends that trust `X-User-Id` without checking ownership (as many internal services do). */
+  trustingBackends?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   if (options.gatewayConfig !== undefined || options.cache === false) {
     env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
   }
-  const backends = await startReferenceBackends();
+  const backends = await startReferenceBackends({ trustGateway: options.trustingBackends === true });
   const config = loadConfig({
     ...serviceUrlEnv(backends.urls),
     JWT_SECRET: TEST_JWT_SECRET,

@@ -86,9 +86,10 @@ describe('updateOrder: retries only with an idempotency key', () => {
   afterAll(() => t.close());
 
   it('with a key, a 503 is retried and the order is bumped once', async () => {
-    t.backends.orders.setFault({ mode: '503' });
+    // Writes fail; the ownership check's read answers.
+    t.backends.orders.setFault({ mode: '503', method: 'PATCH' });
     const answer = t.gql(UPDATE, { as: 'u3', variables: { input: { id: 'o00003', expectedVersion: 1, note: 'ring twice', idempotencyKey: 'k-503' } } });
-    await t.backends.orders.waitForRequests(1);
+    await t.backends.orders.waitForRequests(2);
     t.backends.orders.clearFault();
     expect((await answer).body).toEqual({ data: { updateOrder: { id: 'o00003', status: expect.any(String), note: 'ring twice', version: 2 } } });
     const patches = t.backends.orders.requests.filter((r) => r.method === 'PATCH');
@@ -100,9 +101,9 @@ describe('updateOrder: retries only with an idempotency key', () => {
     t.resetBackendStats();
     // The first attempt is held past the gateway's 1 s timeout; the retry arrives
     // while it is still pending; the backend applies one and replays the other.
-    t.backends.orders.setFault({ mode: 'slow', delayMs: 1300 });
+    t.backends.orders.setFault({ mode: 'slow', delayMs: 1300, method: 'PATCH' });
     const answer = t.gql(UPDATE, { as: 'u4', variables: { input: { id: 'o00004', expectedVersion: 1, note: 'once', idempotencyKey: 'k-slow' } } });
-    await t.backends.orders.waitForRequests(1);
+    await t.backends.orders.waitForRequests(2);
     t.backends.orders.clearFault();
     expect((await answer).body).toEqual({ data: { updateOrder: { id: 'o00004', status: expect.any(String), note: 'once', version: 2 } } });
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -112,7 +113,7 @@ describe('updateOrder: retries only with an idempotency key', () => {
 
   it('without a key, a 503 is not retried: the write fails rather than risk applying twice', async () => {
     t.resetBackendStats();
-    t.backends.orders.setFault({ mode: '503' });
+    t.backends.orders.setFault({ mode: '503', method: 'PATCH' });
     const { body } = await t.gql(UPDATE, { as: 'u6', variables: { input: { id: 'o00006', expectedVersion: 1, note: 'x' } } });
     t.backends.orders.clearFault();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'orders', retryable: true });
