@@ -158,22 +158,54 @@ const jsonNumber = (min: number, max: number) => {
   const message = { error: `expected a number from ${min} to ${max}` };
   return z.number(message).min(min, message).max(max, message);
 };
+/** Half-open trials, for every breaker kind. */
+const breakerTrialKeys = {
+  halfOpenCalls: jsonInteger(1, 1000).optional(),
+  successThreshold: jsonInteger(1, 1000).optional(),
+};
+/** Slow calls, for the kinds with a window of calls (a slow call has no place in a count of failures in a row). */
+const slowCallKeys = {
+  slowCallMs: jsonInteger(1, 600_000).optional(),
+  slowCallRate: rate.optional(),
+};
+const slowCallsTogether = (b: { slowCallMs?: number | undefined; slowCallRate?: number | undefined }): boolean =>
+  (b.slowCallMs === undefined) === (b.slowCallRate === undefined);
+const slowCallsTogetherError = { error: 'slowCallMs and slowCallRate go together: set both or neither', path: ['slowCallRate'] };
 
 const breakerSchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('consecutive'), threshold: jsonInteger(1, 1000) }).strict(),
+    z.object({ kind: z.literal('consecutive'), threshold: jsonInteger(1, 1000), ...breakerTrialKeys }).strict(),
     z
-      .object({ kind: z.literal('count'), failureRate: rate, windowSize: jsonInteger(1, 10_000), minimumCalls: jsonInteger(1, 10_000).optional() })
+      .object({
+        kind: z.literal('count'),
+        failureRate: rate,
+        windowSize: jsonInteger(1, 10_000),
+        minimumCalls: jsonInteger(1, 10_000).optional(),
+        ...breakerTrialKeys,
+        ...slowCallKeys,
+      })
       .strict()
       .refine((b) => b.minimumCalls === undefined || b.minimumCalls <= b.windowSize, {
         error: 'minimumCalls must not exceed windowSize',
-      }),
+      })
+      .refine(slowCallsTogether, slowCallsTogetherError),
     z
-      .object({ kind: z.literal('sampling'), failureRate: rate, windowMs: jsonInteger(100, 3_600_000), minimumRps: z.number().min(0).optional() })
-      .strict(),
+      .object({
+        kind: z.literal('sampling'),
+        failureRate: rate,
+        windowMs: jsonInteger(100, 3_600_000),
+        minimumRps: z.number().min(0).optional(),
+        ...breakerTrialKeys,
+        ...slowCallKeys,
+      })
+      .strict()
+      .refine(slowCallsTogether, slowCallsTogetherError),
   ],
-  { error: 'expected kind "consecutive" (threshold), "count" (failureRate, windowSize, minimumCalls) or "sampling" (failureRate, windowMs, minimumRps)' },
+  {
+    error:
+      'expected kind "consecutive" (threshold), "count" (failureRate, windowSize, minimumCalls, slowCallMs, slowCallRate) or "sampling" (failureRate, windowMs, minimumRps, slowCallMs, slowCallRate), each with optional halfOpenCalls and successThreshold',
+  },
 );
 
 const serviceOverrideSchema = z
@@ -361,9 +393,15 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       // Each decorrelated delay grows from the previous one: from 0 it stays 0.
       problems.push(`GATEWAY_CONFIG at services.${name}.retry.jitter: "decorrelated" needs backoff.initialDelayMs of at least 1`);
     }
+    const timeoutMs = override.timeoutMs ?? vars.UPSTREAM_TIMEOUT_MS;
+    if (breaker.kind !== 'consecutive' && breaker.slowCallMs !== undefined && breaker.slowCallMs >= timeoutMs) {
+      problems.push(
+        `GATEWAY_CONFIG at services.${name}.breaker.slowCallMs: expected less than the service's timeoutMs (${timeoutMs}), got ${breaker.slowCallMs}: no call can be slower than its timeout (it fails as a timeout)`,
+      );
+    }
     services[name] = {
       url: override.url ?? String(vars[SERVICE_REGISTRY[name].urlEnv]),
-      timeoutMs: override.timeoutMs ?? vars.UPSTREAM_TIMEOUT_MS,
+      timeoutMs,
       maxBatchSize: override.maxBatchSize ?? defaults.maxBatchSize,
       connections: override.connections ?? defaults.connections,
       retry: {

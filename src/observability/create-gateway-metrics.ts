@@ -1,6 +1,7 @@
-import { CircuitState, type CircuitBreakerPolicy, type RetryPolicy } from 'cockatiel';
+import { CircuitState, type RetryPolicy } from 'cockatiel';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CacheObserver } from '../cache/create-tiered-cache.js';
+import type { CircuitBreaker } from '../upstream/create-circuit-breaker.js';
 import type { BreakerStateName, RejectionKind, ServicePolicy } from '../upstream/create-service-policy.js';
 import { isUpstreamError, type UpstreamErrorKind } from '../upstream/upstream-error.js';
 import type { AttemptEvent, UpstreamObserver } from '../upstream/upstream-observer.js';
@@ -79,6 +80,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     name: `${prefix}circuit_breaker_state_transitions_total`,
     help: 'Breaker state transitions.',
     labelNames: ['service', 'from_state', 'to_state'],
+    registers,
+  });
+  const slowCalls = new Counter({
+    name: `${prefix}circuit_breaker_slow_calls_total`,
+    help: 'Calls through the breaker slower than its slowCallMs (counted only when slowCallMs is set); they may still have succeeded.',
+    labelNames: ['service'],
     registers,
   });
   const callDuration = new Histogram({
@@ -162,6 +169,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         batch: batchSize.labels(service),
         callDuration: callDuration.labels(service),
         retryBudgetExhausted: retryBudgetExhausted.labels(service),
+        slow: slowCalls.labels(service),
       },
     ]),
   );
@@ -178,6 +186,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     }
     callDuration.zero({ service });
     for (const status of EXTERNAL_STATUSES) externalRequests.labels(service, status).inc(0);
+    slowCalls.labels(service).inc(0);
     externalErrors.labels(service).inc(0);
     externalDuration.zero({ service, result: 'success' });
     externalDuration.zero({ service, result: 'failure' });
@@ -194,7 +203,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     l2: { hit: cacheRequests.labels('l2', 'hit'), miss: cacheRequests.labels('l2', 'miss') },
   };
 
-  function observeBreaker(service: string, breaker: CircuitBreakerPolicy): void {
+  function observeBreaker(service: string, breaker: CircuitBreaker): void {
     let previous: BreakerStateName = 'closed';
     breaker.onStateChange((state) => {
       const next = stateName(state);
@@ -217,6 +226,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       consecutiveFailures.labels(service).inc();
       breakerFailures.labels(service, exceptionType('error' in reason ? reason.error : undefined)).inc();
     });
+    breaker.onSlowCall(() => children.slow.inc());
   }
 
   function observeRetry(service: string, retry: RetryPolicy): void {

@@ -1,15 +1,9 @@
 import {
   BulkheadPolicy,
-  CircuitBreakerPolicy,
   CircuitState,
-  ConsecutiveBreaker,
-  CountBreaker,
-  type IBreaker,
   type IPolicy,
   type RetryPolicy,
-  SamplingBreaker,
   bulkhead,
-  circuitBreaker,
   handleWhen,
   isBrokenCircuitError,
   isBulkheadRejectedError,
@@ -17,11 +11,13 @@ import {
   wrap,
 } from 'cockatiel';
 import type { Logger } from '../observability/create-logger.js';
+import { createBreakerWindow } from './breaker-window.js';
+import { createCircuitBreaker, type CircuitBreaker } from './create-circuit-breaker.js';
 import { isBreakerFailure, isRetryableFailure } from './failure-classification.js';
 import { createJitterBackoff, DEFAULT_JITTER } from './jitter.js';
 import { RetryAfterBackoff } from './retry-after-backoff.js';
 import { createRetryBudget, DEFAULT_RETRY_BUDGET } from './retry-budget.js';
-import type { BreakerSettings, ServiceSettings } from './service-settings.js';
+import type { ServiceSettings } from './service-settings.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 
 export type BreakerStateName = 'closed' | 'open' | 'half_open' | 'isolated';
@@ -60,8 +56,8 @@ export interface ServicePolicy {
   secondsUntilHalfOpen(): number | null;
   /** A retry the retry budget refused (the call failed with its last failure instead). */
   onRetryBudgetExhausted(listener: () => void): { dispose(): void };
-  /** cockatiel's policies, for observers (metrics, logs) to subscribe to their events. */
-  readonly breaker: CircuitBreakerPolicy;
+  /** The policies, for observers (metrics, logs) to subscribe to their events (cockatiel's, and a breaker with cockatiel's interface). */
+  readonly breaker: CircuitBreaker;
   readonly retry: RetryPolicy;
   readonly bulkhead: BulkheadPolicy;
 }
@@ -81,12 +77,16 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   const retryBudget = createRetryBudget(settings.retry.budget ?? DEFAULT_RETRY_BUDGET);
   const budgetListeners = new Set<() => void>();
 
-  // A half-open trial that ends without a verdict (cancelled by the request) must not
-  // count as a success: cockatiel closes the circuit on any error its filter ignores.
-  let inHalfOpen = (): boolean => false;
-  const breaker = circuitBreaker(handleWhen((error) => isBreakerFailure(error) || (inHalfOpen() && isCancelled(error))), {
-    halfOpenAfter: settings.halfOpenAfterMs,
-    breaker: createBreaker(settings.breaker),
+  const breaker = createCircuitBreaker({
+    isFailure: isBreakerFailure,
+    // A half-open trial that ends without a verdict (cancelled by the request) proves
+    // nothing: it fails the trial rather than closing the circuit as a 4xx answer does.
+    isTrialFailure: (error) => isBreakerFailure(error) || isCancelled(error),
+    window: createBreakerWindow(settings.breaker),
+    halfOpenAfterMs: settings.halfOpenAfterMs,
+    halfOpenCalls: settings.breaker.halfOpenCalls,
+    successThreshold: settings.breaker.successThreshold,
+    slowCallMs: settings.breaker.kind === 'consecutive' ? undefined : settings.breaker.slowCallMs,
   });
   const retryPolicy = retry(
     handleWhen((error) => isRetryableFailure(error) && !beyondBudget.has(error) && !notRetried.has(error)),
@@ -105,7 +105,6 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       ),
     },
   );
-  inHalfOpen = () => breaker.state === CircuitState.HalfOpen;
   const bulkheadPolicy = bulkhead(settings.bulkhead.maxConcurrent, settings.bulkhead.maxQueue);
   const withRetry: IPolicy = wrap(bulkheadPolicy, retryPolicy, breaker);
   const withoutRetry: IPolicy = wrap(bulkheadPolicy, breaker);
@@ -118,17 +117,12 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     if (handled) consecutive += 1;
   });
 
-  // cockatiel has no API for the time until half-open: remember when it opened.
-  let openedAt = 0;
-  breaker.onBreak(() => {
-    openedAt = Date.now();
-  });
   breaker.onStateChange((state) => {
     logger.warn({ service, state: stateName(state) }, `circuit breaker ${stateName(state)}`);
   });
   function secondsUntilHalfOpen(): number | null {
-    if (breaker.state !== CircuitState.Open) return null;
-    return Math.max(1, Math.ceil((openedAt + settings.halfOpenAfterMs - Date.now()) / 1000));
+    const halfOpenAt = breaker.halfOpenAt();
+    return halfOpenAt === null ? null : Math.max(1, Math.ceil((halfOpenAt - Date.now()) / 1000));
   }
 
   const rejectionListeners = new Set<(kind: RejectionKind) => void>();
@@ -136,20 +130,31 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     for (const listener of rejectionListeners) listener(error.kind as RejectionKind);
     return error;
   };
+  /** The answer to a call the breaker does not let through. */
+  const circuitRefusal = (): UpstreamError =>
+    rejected(
+      breaker.state === CircuitState.HalfOpen
+        ? new UpstreamError({
+            kind: 'circuit_open',
+            service,
+            // A trial slot frees when a trial ends: within one attempt timeout.
+            retryAfter: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
+            message: `${service} circuit is half-open: its trial calls are in flight`,
+          })
+        : new UpstreamError({
+            kind: 'circuit_open',
+            service,
+            retryAfter: secondsUntilHalfOpen() ?? Math.ceil(settings.halfOpenAfterMs / 1000),
+            message: `${service} circuit is open`,
+          }),
+    );
 
   function toUpstreamError(error: unknown): unknown {
     if (isUpstreamError(error)) {
       const untilHalfOpen = secondsUntilHalfOpen();
       return untilHalfOpen !== null && !error.cancelled ? error.with({ retryAfter: Math.max(error.retryAfter ?? 0, untilHalfOpen) }) : error;
     }
-    if (isBrokenCircuitError(error)) {
-      return rejected(new UpstreamError({
-        kind: 'circuit_open',
-        service,
-        retryAfter: secondsUntilHalfOpen() ?? Math.ceil(settings.halfOpenAfterMs / 1000),
-        message: `${service} circuit is open`,
-      }));
-    }
+    if (isBrokenCircuitError(error)) return circuitRefusal();
     if (isBulkheadRejectedError(error)) {
       return rejected(new UpstreamError({ kind: 'bulkhead_full', service, retryAfter: 1, message: `${service} has too many calls in flight` }));
     }
@@ -178,30 +183,10 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     },
 
     async execute<T>(attempt: () => Promise<T>, call: PolicyCall): Promise<T> {
-      // Half-open lets one trial through and cockatiel makes every other caller
-      // wait for it; a phone is better served by an immediate answer.
-      // Open and not yet due for a trial: refuse here, before cockatiel's bulkhead, retry
-      // and breaker wrappers build a BrokenCircuitError just to say the same.
-      if (breaker.state === CircuitState.Open && Date.now() - openedAt < settings.halfOpenAfterMs) {
-        throw rejected(
-          new UpstreamError({
-            kind: 'circuit_open',
-            service,
-            retryAfter: secondsUntilHalfOpen() ?? 1,
-            message: `${service} circuit is open`,
-          }),
-        );
-      }
-      if (breaker.state === CircuitState.HalfOpen) {
-        throw rejected(
-          new UpstreamError({
-            kind: 'circuit_open',
-            service,
-            retryAfter: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
-            message: `${service} circuit is half-open: a trial call is in flight`,
-          }),
-        );
-      }
+      // Open and not yet due, or half-open with every trial slot taken: refuse here, at
+      // once, before the bulkhead queues the call and the retry wrapper runs it (a phone is
+      // better served by an immediate answer than by waiting on someone else's trial).
+      if (!breaker.isCallPermitted()) throw circuitRefusal();
       const { signal, deadlineAt } = call;
       if (signal !== undefined && deadlineAt !== undefined) deadlines.set(signal, deadlineAt);
       // The last real failure: what the caller gets if the deadline cuts the retries short.
@@ -272,21 +257,6 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
 
 function isCancelled(error: unknown): boolean {
   return isUpstreamError(error) && error.cancelled;
-}
-
-function createBreaker(settings: BreakerSettings): IBreaker {
-  switch (settings.kind) {
-    case 'consecutive':
-      return new ConsecutiveBreaker(settings.threshold);
-    case 'count':
-      return new CountBreaker({
-        threshold: settings.failureRate,
-        size: settings.windowSize,
-        minimumNumberOfCalls: settings.minimumCalls,
-      });
-    case 'sampling':
-      return new SamplingBreaker({ threshold: settings.failureRate, duration: settings.windowMs, minimumRps: settings.minimumRps });
-  }
 }
 
 function stateName(state: CircuitState): BreakerStateName {

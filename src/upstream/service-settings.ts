@@ -2,27 +2,48 @@ import type { CacheTtl } from '../cache/cache-settings.js';
 import type { JitterKind } from './jitter.js';
 import type { RetryBudgetSettings } from './retry-budget.js';
 
+/**
+ * How a half-open breaker tests the backend (every kind), as Resilience4j's
+ * `permittedNumberOfCallsInHalfOpenState` and the usual runbooks' success threshold.
+ */
+export interface BreakerTrialSettings {
+  /** Trial calls let through at once while half-open; callers beyond them get SERVICE_UNAVAILABLE at once. @default 1 */
+  halfOpenCalls?: number;
+  /** Successful trials needed to close; one failed trial opens the breaker again. @default 1 */
+  successThreshold?: number;
+}
+
+/** Slow calls that count against the backend (`count` and `sampling` kinds); set both or neither. */
+export interface SlowCallSettings {
+  /** A call that takes longer than this is slow. It still returns its data; it counts as slow in the window. */
+  slowCallMs?: number;
+  /** Opens when at least this fraction of the window's calls were slow. */
+  slowCallRate?: number;
+}
+
 /** How a service's circuit breaker decides to open. */
 export type BreakerSettings =
-  | {
+  | ({
       /** Opens after `threshold` failures in a row. */
       kind: 'consecutive';
       threshold: number;
-    }
-  | {
-      /** Opens when `failureRate` of the last `windowSize` calls failed, once `minimumCalls` were made. */
+    } & BreakerTrialSettings)
+  | ({
+      /** Opens when more than `failureRate` of the last `windowSize` calls failed, once `minimumCalls` were made. */
       kind: 'count';
       failureRate: number;
       windowSize: number;
       minimumCalls: number;
-    }
-  | {
-      /** Opens when `failureRate` of the calls of the last `windowMs` failed, at ≥ `minimumRps` calls per second. */
+    } & BreakerTrialSettings &
+      SlowCallSettings)
+  | ({
+      /** Opens when more than `failureRate` of the calls of the last `windowMs` failed, at ≥ `minimumRps` calls per second (0: no minimum). */
       kind: 'sampling';
       failureRate: number;
       windowMs: number;
       minimumRps: number;
-    };
+    } & BreakerTrialSettings &
+      SlowCallSettings);
 
 export interface RetrySettings {
   /** Retries after the first attempt. @default UPSTREAM_MAX_RETRIES (2) */

@@ -545,3 +545,77 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
     }
   });
 });
+
+describe('loadConfig: breaker half-open trials and slow calls', () => {
+  const load = (users: unknown, extra: Record<string, string> = {}) =>
+    loadConfig({ ...ENV, GATEWAY_CONFIG: 'f.json', ...extra }, { readFile: () => JSON.stringify({ services: { users } }) });
+  const problems = (users: unknown, extra: Record<string, string> = {}) =>
+    problemsOf({ ...ENV, GATEWAY_CONFIG: 'f.json', ...extra }, () => JSON.stringify({ services: { users } })).problems.join('\n');
+
+  it('takes halfOpenCalls and successThreshold for every kind (the runbook example)', () => {
+    expect(
+      load({ breaker: { kind: 'consecutive', threshold: 5, halfOpenCalls: 3, successThreshold: 3 }, halfOpenAfterMs: 30_000 }).services.users,
+    ).toMatchObject({ breaker: { kind: 'consecutive', threshold: 5, halfOpenCalls: 3, successThreshold: 3 }, halfOpenAfterMs: 30_000 });
+    expect(load({ breaker: { kind: 'count', failureRate: 0.5, windowSize: 10, halfOpenCalls: 2 } }).services.users.breaker).toMatchObject({
+      halfOpenCalls: 2,
+    });
+    expect(load({ breaker: { kind: 'sampling', failureRate: 0.5, windowMs: 1000, successThreshold: 4 } }).services.users.breaker).toMatchObject({
+      successThreshold: 4,
+    });
+  });
+
+  it('leaves them unset by default: the breaker lets one trial through and closes on its success', () => {
+    const { breaker } = loadConfig({ ...ENV }).services.users;
+    expect(breaker).toEqual({ kind: 'consecutive', threshold: 5 });
+  });
+
+  it.each([
+    [{ halfOpenCalls: 0 }, /services\.users\.breaker\.halfOpenCalls: expected an integer from 1 to 1000/],
+    [{ successThreshold: 1.5 }, /services\.users\.breaker\.successThreshold: expected an integer from 1 to 1000/],
+    [{ halfOpenCalls: '3' }, /services\.users\.breaker\.halfOpenCalls/],
+  ])('refuses %j', (bad, message) => {
+    expect(problems({ breaker: { kind: 'consecutive', threshold: 5, ...bad } })).toMatch(message);
+  });
+
+  it('takes slowCallMs and slowCallRate for the count and sampling kinds', () => {
+    const slow = { slowCallMs: 2000, slowCallRate: 0.5 };
+    expect(load({ timeoutMs: 5000, breaker: { kind: 'count', failureRate: 0.5, windowSize: 20, ...slow } }).services.users.breaker).toEqual({
+      kind: 'count',
+      failureRate: 0.5,
+      windowSize: 20,
+      minimumCalls: 20,
+      ...slow,
+    });
+    expect(load({ timeoutMs: 5000, breaker: { kind: 'sampling', failureRate: 0.5, windowMs: 10_000, ...slow } }).services.users.breaker).toMatchObject(
+      slow,
+    );
+  });
+
+  it('refuses slow calls on the consecutive kind (no window to count them in)', () => {
+    expect(problems({ breaker: { kind: 'consecutive', threshold: 5, slowCallMs: 200, slowCallRate: 0.5 } })).toMatch(
+      /services\.users\.breaker: unknown key\(s\) slowCallMs, slowCallRate/,
+    );
+  });
+
+  it('refuses one of slowCallMs and slowCallRate without the other', () => {
+    expect(problems({ breaker: { kind: 'count', failureRate: 0.5, windowSize: 10, slowCallMs: 200 } })).toMatch(
+      /services\.users\.breaker\.slowCallRate: slowCallMs and slowCallRate go together/,
+    );
+    expect(problems({ breaker: { kind: 'sampling', failureRate: 0.5, windowMs: 1000, slowCallRate: 0.5 } })).toMatch(
+      /services\.users\.breaker\.slowCallRate: slowCallMs and slowCallRate go together/,
+    );
+  });
+
+  it('refuses a slowCallRate outside (0, 1]', () => {
+    expect(problems({ timeoutMs: 5000, breaker: { kind: 'count', failureRate: 0.5, windowSize: 10, slowCallMs: 200, slowCallRate: 0 } })).toMatch(
+      /services\.users\.breaker\.slowCallRate: expected a number above 0 and at most 1/,
+    );
+  });
+
+  it('refuses a slowCallMs not below the timeout, naming both', () => {
+    const breaker = { kind: 'count', failureRate: 0.5, windowSize: 10, slowCallMs: 2000, slowCallRate: 0.5 };
+    expect(problems({ breaker })).toMatch(/services\.users\.breaker\.slowCallMs: expected less than the service's timeoutMs \(1000\), got 2000/);
+    expect(problems({ breaker }, { UPSTREAM_TIMEOUT_MS: '2000' })).toMatch(/timeoutMs \(2000\), got 2000/);
+    expect(load({ breaker }, { UPSTREAM_TIMEOUT_MS: '2001' }).services.users.breaker).toMatchObject({ slowCallMs: 2000 });
+  });
+});
