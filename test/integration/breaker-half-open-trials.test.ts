@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePrometheus, sampleValue } from '../helpers/parse-prometheus.js';
+import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+
+// The runbook example: failure threshold 5, success threshold 3, 3 trial calls at once
+// (with a short open period to keep the test fast).
+const HALF_OPEN_AFTER_MS = 200;
+const QUERY = '{ recommendations(first: 2) { id } }';
+const TRIAL_DELAY_MS = 600;
+
+interface Health {
+  services: Record<string, { breaker: string; retryAfterSeconds: number | null }>;
+}
+
+describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () => {
+  let t: TestGateway;
+  const recommendations = () => t.backends.recommendations;
+  const health = async () => ((await (await fetch(`${t.url}/health/detailed`)).json()) as Health).services.recommendations!;
+  const gauge = async () =>
+    sampleValue(parsePrometheus(await (await fetch(`${t.url}/metrics`)).text()), 'gateway_circuit_breaker_state', { service: 'recommendations' });
+  const ask = () => t.gql(QUERY, { as: 'u1' });
+  const waitForHalfOpen = () => new Promise((resolve) => setTimeout(resolve, HALF_OPEN_AFTER_MS + 20));
+
+  async function openBreaker(): Promise<void> {
+    recommendations().setFault({ mode: '500' });
+    for (let i = 0; i < 5; i += 1) expect((await ask()).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(await health()).toMatchObject({ breaker: 'open' });
+    expect(await gauge()).toBe(1);
+  }
+
+  beforeAll(async () => {
+    t = await startTestGateway(
+      { UPSTREAM_MAX_RETRIES: '0' },
+      {
+        cache: false,
+        gatewayConfig: {
+          services: {
+            recommendations: {
+              breaker: { kind: 'consecutive', threshold: 5, halfOpenCalls: 3, successThreshold: 3 },
+              halfOpenAfterMs: HALF_OPEN_AFTER_MS,
+            },
+          },
+        },
+      },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('lets exactly 3 trials reach the backend at once and refuses a 4th caller at once', async () => {
+    await openBreaker();
+    await waitForHalfOpen();
+    // The backend is back, but slow: the trials stay in flight while the 4th caller asks.
+    recommendations().setFault({ mode: 'slow', delayMs: TRIAL_DELAY_MS });
+    t.resetBackendStats();
+    let trialsDone = false;
+    const trials = Promise.all([ask(), ask(), ask()]).finally(() => {
+      trialsDone = true;
+    });
+    await recommendations().waitForRequests(3);
+
+    const started = performance.now();
+    const fourth = await ask();
+    expect(performance.now() - started).toBeLessThan(TRIAL_DELAY_MS / 2);
+    expect(trialsDone).toBe(false);
+    expect(fourth.body.data).toEqual({ recommendations: null });
+    expect(fourth.body.errors?.[0]?.extensions).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      service: 'recommendations',
+      retryable: true,
+      retryAfter: 1,
+    });
+    expect(await health()).toMatchObject({ breaker: 'half_open', retryAfterSeconds: null });
+    expect(await gauge()).toBe(2);
+
+    for (const trial of await trials) expect(trial.body).toEqual({ data: { recommendations: [{ id: expect.any(String) }, { id: expect.any(String) }] } });
+    expect(recommendations().stats().requests).toBe(3);
+    expect(await health()).toMatchObject({ breaker: 'closed' });
+    expect(await gauge()).toBe(0);
+  });
+
+  it('stays half_open after the 1st and 2nd successful trial, and closes on the 3rd', async () => {
+    await openBreaker();
+    await waitForHalfOpen();
+    recommendations().clearFault();
+    for (const expected of ['half_open', 'half_open', 'closed']) {
+      const trial = await ask();
+      expect(trial.body.errors).toBeUndefined();
+      expect((await health()).breaker).toBe(expected);
+      expect(await gauge()).toBe(expected === 'closed' ? 0 : 2);
+    }
+  });
+
+  it('one failed trial opens the breaker again, after two successes', async () => {
+    await openBreaker();
+    const logsBefore = t.logs.length;
+    await waitForHalfOpen();
+    recommendations().clearFault();
+    for (let i = 0; i < 2; i += 1) expect((await ask()).body.errors).toBeUndefined();
+    expect((await health()).breaker).toBe('half_open');
+
+    recommendations().setFault({ mode: '500' });
+    const failed = await ask();
+    expect(failed.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', retryAfter: 1 });
+    expect(await health()).toMatchObject({ breaker: 'open', retryAfterSeconds: 1 });
+    expect(await gauge()).toBe(1);
+
+    t.resetBackendStats();
+    const refused = await ask();
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfter: 1 });
+    expect(recommendations().stats().requests).toBe(0);
+
+    const states = t.logs
+      .slice(logsBefore)
+      .filter((line) => line.service === 'recommendations' && typeof line.state === 'string')
+      .map((line) => line.state);
+    expect(states).toEqual(['half_open', 'open']);
+  });
+});
