@@ -47,17 +47,22 @@ panel("Open for", "stat", [("max by (service) ((time() - gateway_circuit_breaker
       description="Seconds since an open breaker opened; 0 when closed.")
 panel("Calls by outcome", "timeseries", [("sum by (service, status) (rate(gateway_circuit_breaker_requests_total[$__rate_interval]))", "{{service}} {{status}}")], 16, unit="reqps")
 y += 8
-panel("State transitions", "timeseries", [("sum by (service, from_state, to_state) (increase(gateway_circuit_breaker_state_transitions_total[5m]))", "{{service}} {{from_state}}→{{to_state}}")], 0, w=12)
-panel("Failures by kind", "timeseries", [("sum by (service, exception_type) (rate(gateway_circuit_breaker_failures_total[$__rate_interval]))", "{{service}} {{exception_type}}")], 12, w=12, unit="reqps")
+panel("State transitions", "timeseries", [("sum by (service, from_state, to_state) (increase(gateway_circuit_breaker_state_transitions_total[5m]))", "{{service}} {{from_state}}→{{to_state}}")], 0)
+panel("Failures by kind", "timeseries", [("sum by (service, exception_type) (rate(gateway_circuit_breaker_failures_total[$__rate_interval]))", "{{service}} {{exception_type}}")], 8, unit="reqps")
+panel("Slow calls", "timeseries", [("sum by (service) (rate(gateway_circuit_breaker_slow_calls_total[$__rate_interval]))", "{{service}}")], 16, unit="reqps",
+      description="Calls slower than the breaker's slowCallMs (only for services that set it); they count toward slowCallRate.")
 y += 8
 
 row("Upstreams")
-panel("Backend requests by status", "timeseries", [("sum by (service, status) (rate(gateway_external_request_total[$__rate_interval]))", "{{service}} {{status}}")], 0, unit="reqps")
+panel("Backend requests by outcome", "timeseries", [("sum by (service, outcome) (rate(gateway_external_request_total[$__rate_interval]))", "{{service}} {{outcome}}")], 0, unit="reqps",
+      description="outcome: status class 2xx…5xx, or network_error, timeout, cancelled, bad_body.")
 panel("Error ratio", "timeseries", [("sum by (service) (rate(gateway_external_request_errors_total[$__rate_interval])) / sum by (service) (rate(gateway_external_request_total[$__rate_interval]))", "{{service}}")], 8, unit="percentunit")
 panel("p95 latency", "timeseries", [("histogram_quantile(0.95, sum by (service, le) (rate(gateway_external_request_duration_seconds_bucket[$__rate_interval])))", "{{service}}")], 16, unit="s")
 y += 8
-panel("Retries", "timeseries", [("sum by (service, attempt) (rate(gateway_retry_total[$__rate_interval]))", "{{service}} retry {{attempt}}")], 0, w=12, unit="reqps")
-panel("DataLoader batch size (p50)", "timeseries", [("histogram_quantile(0.5, sum by (service, le) (rate(gateway_dataloader_batch_size_bucket[$__rate_interval])))", "{{service}}")], 12, w=12)
+panel("Failed backend requests", "timeseries", [("sum(rate(gateway_external_request_total{status=\"failure\"}[$__rate_interval])) by (service)", "{{service}}")], 0, unit="reqps",
+      description="status=\"failure\": every attempt that did not end in the expected answer, cancelled ones included (outcome=\"cancelled\").")
+panel("Retries", "timeseries", [("sum by (service, attempt) (rate(gateway_retry_total[$__rate_interval]))", "{{service}} retry {{attempt}}")], 8, unit="reqps")
+panel("DataLoader batch size (p50)", "timeseries", [("histogram_quantile(0.5, sum by (service, le) (rate(gateway_dataloader_batch_size_bucket[$__rate_interval])))", "{{service}}")], 16)
 y += 8
 
 row("GraphQL, cache, rate limits")

@@ -32,15 +32,24 @@ const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'open', 'half_ope
 const STATE_VALUE: Record<BreakerStateName, number> = { closed: 0, open: 1, half_open: 2, isolated: 1 };
 /** Bounded values of `exception_type`. */
 const EXCEPTION_TYPES = ['network', 'timeout', 'http_5xx', 'bad_body', 'other'] as const;
-/** Bounded values of `status` on external requests: the status class, or why there was none. */
-const EXTERNAL_STATUSES = ['2xx', '3xx', '4xx', '5xx', 'network_error', 'timeout', 'cancelled', 'bad_body'] as const;
+/** Bounded values of `outcome` on external requests: the status class, or why there was none. */
+const EXTERNAL_OUTCOMES = ['2xx', '3xx', '4xx', '5xx', 'network_error', 'timeout', 'cancelled', 'bad_body'] as const;
+type ExternalOutcome = (typeof EXTERNAL_OUTCOMES)[number];
+/**
+ * The (status, outcome) pairs an attempt can produce, present at zero from start-up:
+ * a success is a 2xx or an expected 4xx (404, 409, 410); anything else is a failure.
+ */
+const EXTERNAL_SERIES: Record<'success' | 'failure', readonly ExternalOutcome[]> = {
+  success: ['2xx', '4xx'],
+  failure: ['3xx', '4xx', '5xx', 'network_error', 'timeout', 'cancelled', 'bad_body'],
+};
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200];
 
 /**
  * Registers the gateway's families on the given registry (one per gateway instance,
  * never the global one) with every series present at zero, so alerts and dashboards
- * never see gaps. Labels are few and bounded: service, status, tier, result.
+ * never see gaps. Labels are few and bounded: service, status, outcome, tier, result.
  */
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const { registry, prefix, services } = options;
@@ -97,8 +106,8 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   });
   const externalRequests = new Counter({
     name: `${prefix}external_request_total`,
-    help: 'HTTP attempts to backends by status class (or network_error, timeout, cancelled, bad_body).',
-    labelNames: ['service', 'status'],
+    help: 'HTTP attempts to backends: status success or failure (cancelled ones included), outcome the status class or network_error, timeout, cancelled, bad_body.',
+    labelNames: ['service', 'status', 'outcome'],
     registers,
   });
   const externalErrors = new Counter({
@@ -109,7 +118,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   });
   const externalDuration = new Histogram({
     name: `${prefix}external_request_duration_seconds`,
-    help: 'Duration of HTTP attempts to backends.',
+    help: 'Duration of HTTP attempts to backends, by result success or failure (as the status of external_request_total).',
     labelNames: ['service', 'result'],
     buckets: DURATION_BUCKETS,
     registers,
@@ -151,6 +160,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     registers,
   });
 
+  /** Every outcome's child for one (service, status); a child is no series until it is incremented. */
+  function externalChildren(service: string, status: 'success' | 'failure'): Record<ExternalOutcome, Counter.Internal> {
+    return Object.fromEntries(EXTERNAL_OUTCOMES.map((outcome) => [outcome, externalRequests.labels(service, status, outcome)])) as Record<
+      ExternalOutcome,
+      Counter.Internal
+    >;
+  }
+
   // Children per service, built once: no label objects on the hot path.
   const perService = new Map(
     services.map((service) => [
@@ -159,10 +176,10 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
         success: breakerRequests.labels(service, 'success'),
         failure: breakerRequests.labels(service, 'failure'),
         rejected: breakerRequests.labels(service, 'rejected'),
-        external: Object.fromEntries(EXTERNAL_STATUSES.map((status) => [status, externalRequests.labels(service, status)])) as Record<
-          (typeof EXTERNAL_STATUSES)[number],
-          Counter.Internal
-        >,
+        external: {
+          success: externalChildren(service, 'success'),
+          failure: externalChildren(service, 'failure'),
+        },
         errors: externalErrors.labels(service),
         durationOk: externalDuration.labels(service, 'success'),
         durationFailed: externalDuration.labels(service, 'failure'),
@@ -185,7 +202,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       for (const to of BREAKER_STATES) if (from !== to) transitions.labels(service, from, to).inc(0);
     }
     callDuration.zero({ service });
-    for (const status of EXTERNAL_STATUSES) externalRequests.labels(service, status).inc(0);
+    for (const status of ['success', 'failure'] as const) {
+      for (const outcome of EXTERNAL_SERIES[status]) externalRequests.labels(service, status, outcome).inc(0);
+    }
     slowCalls.labels(service).inc(0);
     externalErrors.labels(service).inc(0);
     externalDuration.zero({ service, result: 'success' });
@@ -238,7 +257,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       attempt(event: AttemptEvent) {
         const children = perService.get(event.service);
         if (children === undefined) return;
-        children.external[externalStatus(event)].inc();
+        children.external[event.outcome][externalOutcome(event)].inc();
         if (event.outcome === 'failure' && event.cancelled !== true) children.errors.inc();
         (event.outcome === 'success' ? children.durationOk : children.durationFailed).observe(event.durationMs / 1000);
       },
@@ -285,7 +304,7 @@ function exceptionType(error: unknown): (typeof EXCEPTION_TYPES)[number] {
   return kinds[error.kind] ?? 'other';
 }
 
-function externalStatus(event: AttemptEvent): (typeof EXTERNAL_STATUSES)[number] {
+function externalOutcome(event: AttemptEvent): ExternalOutcome {
   if (event.cancelled === true) return 'cancelled';
   if (event.kind === 'network') return 'network_error';
   if (event.kind === 'timeout') return 'timeout';

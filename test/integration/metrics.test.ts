@@ -36,7 +36,11 @@ describe('/metrics', () => {
       expect(sampleValue(samples, 'gateway_circuit_breaker_failures_total', { service, exception_type: 'timeout' })).toBe(0);
       expect(sampleValue(samples, 'gateway_circuit_breaker_state_transitions_total', { service, from_state: 'closed', to_state: 'open' })).toBe(0);
       expect(sampleValue(samples, 'gateway_circuit_breaker_call_duration_seconds_count', { service })).toBe(0);
-      expect(sampleValue(samples, 'gateway_external_request_total', { service, status: '2xx' })).toBe(0);
+      expect(sampleValue(samples, 'gateway_external_request_total', { service, status: 'success', outcome: '2xx' })).toBe(0);
+      for (const outcome of ['5xx', 'network_error', 'timeout', 'cancelled', 'bad_body']) {
+        expect(sampleValue(samples, 'gateway_external_request_total', { service, status: 'failure', outcome })).toBe(0);
+      }
+      expect(sampleValue(samples, 'gateway_circuit_breaker_slow_calls_total', { service })).toBe(0);
       expect(sampleValue(samples, 'gateway_external_request_errors_total', { service })).toBe(0);
       expect(sampleValue(samples, 'gateway_external_request_duration_seconds_count', { service, result: 'success' })).toBe(0);
       expect(sampleValue(samples, 'gateway_retry_total', { service, attempt: '1' })).toBe(0);
@@ -55,7 +59,7 @@ describe('/metrics', () => {
     expect(sampleValue(samples, 'graphql_envelop_request_total', { operation_name: 'Home', operation_type: 'query' })).toBe(1);
     expect(sampleValue(samples, 'graphql_envelop_request_total', { operation_name: 'Anonymous', operation_type: 'query' })).toBe(1);
     expect(sampleValue(samples, 'graphql_envelop_phase_execute_count', { operation_name: 'Home' })).toBe(1);
-    expect(sampleValue(samples, 'gateway_external_request_total', { service: 'users', status: '2xx' })).toBe(1);
+    expect(sampleValue(samples, 'gateway_external_request_total', { service: 'users', status: 'success', outcome: '2xx' })).toBe(1);
     expect(sampleValue(samples, 'gateway_circuit_breaker_requests_total', { service: 'catalog', status: 'success' })).toBe(2);
     expect(sampleValue(samples, 'gateway_dataloader_batch_size_count', { service: 'catalog' })).toBe(2);
     expect(sampleValue(samples, 'gateway_external_request_duration_seconds_count', { service: 'orders', result: 'success' })).toBe(1);
@@ -73,7 +77,11 @@ describe('/metrics', () => {
     expect(sampleValue(samples, 'gateway_circuit_breaker_failures_total', { ...rec, exception_type: 'http_5xx' })).toBe(5);
     expect(sampleValue(samples, 'gateway_circuit_breaker_consecutive_failures', rec)).toBe(5);
     expect(sampleValue(samples, 'gateway_retry_total', { ...rec, attempt: '1' })).toBe(3);
-    expect(sampleValue(samples, 'gateway_external_request_total', { ...rec, status: '5xx' })).toBe(5);
+    expect(sampleValue(samples, 'gateway_external_request_total', { ...rec, status: 'failure', outcome: '5xx' })).toBe(5);
+    // What the dashboards query: sum(rate(gateway_external_request_total{status="failure"}[5m])) by (service).
+    const failures = samples.filter((s) => s.name === 'gateway_external_request_total' && s.labels.status === 'failure' && s.labels.service === 'recommendations');
+    expect(failures.reduce((sum, s) => sum + s.value, 0)).toBe(5);
+    expect(sampleValue(samples, 'gateway_external_request_duration_seconds_count', { ...rec, result: 'failure' })).toBe(5);
     expect(sampleValue(samples, 'gateway_external_request_errors_total', rec)).toBe(5);
     expect(sampleValue(samples, 'graphql_envelop_error_result_total', { operation_name: 'Anonymous', phase: 'execute' })).toBe(3);
 
