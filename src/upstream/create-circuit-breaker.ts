@@ -138,13 +138,13 @@ class TrialCircuitBreaker implements CircuitBreaker {
   }
 
   isolate(): IDisposable {
-    if (this.inner.value !== CircuitState.Isolated) {
-      this.inner = { value: CircuitState.Isolated, holds: 0 };
-      this.epoch += 1;
+    if (this.inner.value === CircuitState.Isolated) {
+      this.inner.holds += 1;
+    } else {
+      this.transition({ value: CircuitState.Isolated, holds: 1 });
       this.breakEmitter.emit({ isolated: true });
       this.stateChangeEmitter.emit(CircuitState.Isolated);
     }
-    this.inner.holds += 1;
     let disposed = false;
     return {
       dispose: () => {
