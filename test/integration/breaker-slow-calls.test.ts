@@ -45,9 +45,7 @@ describe('slow calls open the breaker when slowCallMs and slowCallRate are set',
     }
 
     t.resetBackendStats();
-    const started = performance.now();
     const refused = await t.gql('{ recommendations(first: 2) { id } }', { as: 'u1' });
-    expect(performance.now() - started).toBeLessThan(BACKEND_DELAY_MS);
     expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 60 });
     expect(t.backends.recommendations.stats().requests).toBe(0);
 
