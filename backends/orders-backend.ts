@@ -87,16 +87,17 @@ function parseNewOrder(body: unknown): NewOrderInput {
   return { userId, items: parsed, note: note === undefined || note === null ? null : checkNote(note) };
 }
 
+export interface OrdersRouterOptions {
+  /** true: a PATCH is applied whoever `X-User-Id` names (no 403), as a backend that trusts the gateway. */
+  trustGateway?: boolean;
+}
+
 /**
  * Routes of the orders service (contract + the reference-only extras
  * POST /orders, DELETE /orders/:id and the control route POST /__admin/compact).
  */
-export interface OrdersRouterOptions {
-  /** Skip the ownership check on writes (a backend that trusts the gateway). @default false */
-  trustGateway?: boolean;
-}
-
 export function createOrdersRouter(store: OrdersStore, options: OrdersRouterOptions = {}): Router {
+  const checkOwner = options.trustGateway !== true;
   const idempotency = new IdempotencyCache();
 
   return new Router()
@@ -139,7 +140,7 @@ export function createOrdersRouter(store: OrdersStore, options: OrdersRouterOpti
       const order = store.get(id);
       if (!order) return sendNotFound(res);
       const caller = singleHeader(req, 'x-user-id') || undefined; // empty header = anonymous
-      if (options.trustGateway !== true && caller !== undefined && caller !== order.userId) return sendError(res, 403, 'forbidden');
+      if (checkOwner && caller !== undefined && caller !== order.userId) return sendError(res, 403, 'forbidden');
       const ifMatch = singleHeader(req, 'if-match');
       if (ifMatch === undefined || ifMatch === '') return sendError(res, 428, 'If-Match header is required');
       const expectedVersion = parseIfMatch(ifMatch);

@@ -4,6 +4,7 @@
  *   const backends = await startReferenceBackends();      // ephemeral ports
  *   fetch(`${backends.urls.orders}/orders?userId=u1`);
  *   backends.catalog.setFault({ mode: '503', retryAfter: 2 });
+ *   await startReferenceBackends({ trustGateway: true }); // orders: no 403 of its own
  *   await backends.close();
  */
 import { startBackendServer } from './backend-server.js';
@@ -35,7 +36,7 @@ function routerFor(name: ServiceName, options: StartOptions): Router {
     case 'catalog':
       return createCatalogRouter(seedProducts());
     case 'orders':
-      return createOrdersRouter(OrdersStore.seeded(), { trustGateway: options.trustGateway === true });
+      return createOrdersRouter(OrdersStore.seeded(), { trustGateway: options.trustGateway ?? false });
     case 'recommendations':
       return createRecommendationsRouter();
   }

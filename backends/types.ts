@@ -60,8 +60,11 @@ export interface StartOptions {
   /** Base latency added to every non-control response (default 0 = none). */
   latencyMs?: number;
   /**
-   * Trust the gateway's `X-User-Id` without checking ownership (default false), as many
-   * internal services behind a BFF do: the gateway's own authorization is then all there is.
+   * true: behave like an internal service behind a BFF that believes `X-User-Id`
+   * without checking it: the orders backend applies a PATCH to anyone's order
+   * (no 403). Tests use it to prove the gateway alone keeps viewers apart. The users
+   * backend has no ownership checks in either mode (it serves every user, email
+   * included, to any caller), nor do the other reads. Default false.
    */
   trustGateway?: boolean;
 }

@@ -328,6 +328,23 @@ describe('orders: create and delete', () => {
   });
 });
 
+describe('orders: trustGateway (a backend that believes X-User-Id)', () => {
+  let trusting: ReferenceBackend;
+
+  beforeAll(async () => {
+    trusting = await startReferenceBackend('orders', { trustGateway: true });
+  });
+
+  afterAll(async () => {
+    await trusting.close();
+  });
+
+  it("applies a PATCH to another user's order: only the gateway can refuse it", async () => {
+    const res = await sendJsonBody(`${trusting.url}/orders/o00013`, 'PATCH', { note: 'not yours' }, { 'If-Match': '1', 'X-User-Id': 'u14' });
+    expect(res).toMatchObject({ status: 200, body: { id: 'o00013', userId: 'u13', note: 'not yours', version: 2 } });
+  });
+});
+
 describe('orders: compaction', () => {
   let own: ReferenceBackend;
 

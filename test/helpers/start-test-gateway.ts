@@ -51,8 +51,11 @@ export interface TestGatewayOptions {
   cache?: boolean;
   /** The gateway's clock for sync-token expiry. */
   now?: () => number;
-  /** Reference backends that trust `X-User-Id` without checking ownership (as many internal services do). */
-  trustingBackends?: boolean;
+  /**
+   * true: the reference backends believe `X-User-Id` without checking it (the orders
+   * backend never answers 403), so only the gateway's own checks keep viewers apart.
+   */
+  trustGateway?: boolean;
 }
 
 /**
@@ -67,7 +70,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   if (options.gatewayConfig !== undefined || options.cache === false) {
     env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
   }
-  const backends = await startReferenceBackends({ trustGateway: options.trustingBackends === true });
+  const backends = await startReferenceBackends({ trustGateway: options.trustGateway ?? false });
   const config = loadConfig({
     ...serviceUrlEnv(backends.urls),
     JWT_SECRET: TEST_JWT_SECRET,
