@@ -12,7 +12,7 @@ export interface Fault {
   rate?: number;
   /** Seconds for the Retry-After header (`503` only when given; `429` defaults to 1). */
   retryAfter?: number;
-  /** Only requests with this method are faulted (e.g. `PATCH`: writes fail, reads answer). Default: all. */
+  /** Only requests with this method are affected, e.g. `PATCH` to fail a write but not the reads before it (default: all). */
   method?: string;
 }
 
@@ -20,6 +20,7 @@ export const DEFAULT_SLOW_DELAY_MS = 2000;
 export const DEFAULT_FLAKY_RATE = 0.3;
 const MAX_DELAY_MS = 10 * 60_000;
 const ALLOWED_KEYS = new Set(['mode', 'delayMs', 'rate', 'retryAfter', 'method']);
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Thrown by validateFault; the message is what POST /__faults returns with its 400. */
 export class InvalidFaultError extends Error {
@@ -59,8 +60,8 @@ export function validateFault(input: unknown): Fault {
     fault.retryAfter = retryAfter;
   }
   if (method !== undefined) {
-    if (typeof method !== 'string' || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(method)) {
-      throw new InvalidFaultError('method must be one of GET, POST, PUT, PATCH, DELETE');
+    if (typeof method !== 'string' || !HTTP_METHODS.includes(method)) {
+      throw new InvalidFaultError(`method must be one of ${HTTP_METHODS.join(', ')}`);
     }
     fault.method = method;
   }
@@ -101,8 +102,9 @@ export class FaultInjector {
   /**
    * Called once per non-control request: returns the fault to apply to this
    * request, or undefined to answer normally. No allocation on either path.
+   * A request of another method than the fault's neither gets it nor counts toward its rate.
    */
-  next(method?: string): Fault | undefined {
+  next(method: string): Fault | undefined {
     if (this.fault.mode === 'ok') return undefined;
     if (this.fault.method !== undefined && this.fault.method !== method) return undefined;
     this.acc += this.rate;

@@ -4,9 +4,9 @@ import { OrdersStore } from '../../backends/orders-store.js';
 import { recommendationsFor } from '../../backends/recommendations-backend.js';
 import { SEED_ORDER_COUNT, seedOrders, seedProducts, seedUsers, totalOf } from '../../backends/seed-data.js';
 
-function pattern(injector: FaultInjector, n: number): string {
+function pattern(injector: FaultInjector, n: number, method = 'GET'): string {
   let out = '';
-  for (let i = 0; i < n; i++) out += injector.next() ? 'X' : '.';
+  for (let i = 0; i < n; i++) out += injector.next(method) ? 'X' : '.';
   return out;
 }
 
@@ -32,6 +32,14 @@ describe('FaultInjector', () => {
     f.clear();
     expect(f.current).toEqual({ mode: 'ok' });
     expect(pattern(f, 3)).toBe('...');
+  });
+
+  it('a fault with a method affects only that method, and only its requests count toward the rate', () => {
+    const f = new FaultInjector();
+    f.set({ mode: '503', method: 'PATCH', rate: 0.5 });
+    expect(pattern(f, 3, 'GET')).toBe('...');
+    expect(pattern(f, 4, 'PATCH')).toBe('.X.X');
+    expect(() => validateFault({ mode: '503', method: 'patch' })).toThrow(/method/);
   });
 
   it('validateFault normalises and rejects bad input', () => {
