@@ -41,12 +41,15 @@ export const orderResolvers: Resolvers = {
         throw badUserInput('idempotencyKey must be 1-128 letters, digits or ._:-', { argument: 'input.idempotencyKey' });
       }
 
-      // Ownership is checked here, before any write: a backend that trusts the gateway's
-      // X-User-Id (common behind a BFF) would apply another viewer's change. The owner of
-      // an order never changes, so a cached copy answers this as well as a fresh one.
-      const existing = await ctx.loaders.order.load(input.id);
-      if (existing === null) throw notFound(`Order ${input.id} does not exist`);
-      if (existing.userId !== viewerId) throw forbidden('This order belongs to another user');
+      // Ownership is decided here, not left to the backend's 403: internal services behind
+      // a BFF often believe X-User-Id without checking it (CONTRACT.md §5 lists no 403).
+      // The order comes through the request's loader, so from the orders cache when one is
+      // configured, possibly old or a stale stand-in: fine for this check, because an order
+      // never changes owner. A copy of an order deleted since passes here and the backend's
+      // 404 answers below; no negative cache exists, so a new order is never refused here.
+      const current = await ctx.loaders.order.load(input.id);
+      if (current === null) throw notFound(`Order ${input.id} does not exist`);
+      if (current.userId !== viewerId) throw forbidden('This order belongs to another user');
 
       const result = await ctx.services.orders.updateOrder(input.id, input.expectedVersion, patch, key, ctx.call);
       switch (result.outcome) {
@@ -63,8 +66,9 @@ export const orderResolvers: Resolvers = {
         case 'forbidden':
           throw forbidden('This order belongs to another user');
         case 'rejected':
-          // The backend's own words stay in the logs: they may name internals.
-          ctx.logger.warn({ service: 'orders', status: result.status, reason: result.message }, 'orders backend rejected an update');
+          // The backend's text is for operators, not clients (it may name internals):
+          // logged with the request id, which the client can quote.
+          ctx.logger.warn({ service: 'orders', status: result.status, backendMessage: result.message }, 'orders backend rejected an update');
           throw badUserInput('The orders service rejected the update', { argument: 'input' });
       }
     },

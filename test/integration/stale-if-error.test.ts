@@ -141,4 +141,15 @@ describe('updateOrder and the order cache', () => {
     // Served from the cache the mutation refreshed, not by asking the backend again.
     expect(t.backends.orders.stats().requests).toBe(0);
   });
+
+  it("checks ownership on the cached copy (an order never changes owner); a cached order deleted since is the backend's NOT_FOUND", async () => {
+    const cached = await t.gql('{ order(id: "o00052") { id } }', { as: 'u2' });
+    expect(cached.body.data).toEqual({ order: { id: 'o00052' } });
+    expect((await fetch(`${t.backends.urls.orders}/orders/o00052`, { method: 'DELETE' })).status).toBe(204);
+    t.resetBackendStats();
+    const { body } = await t.gql('mutation { updateOrder(input: { id: "o00052", expectedVersion: 1, note: "too late" }) { version } }', { as: 'u2' });
+    expect(body.errors?.[0]).toMatchObject({ message: 'Order o00052 does not exist', extensions: { code: 'NOT_FOUND', retryable: false } });
+    // The owner check passed on the cached copy without a read; the PATCH found nothing.
+    expect(t.backends.orders.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PATCH /orders/o00052']);
+  });
 });

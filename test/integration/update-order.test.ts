@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
@@ -41,8 +44,36 @@ describe('updateOrder: optimistic concurrency over the orders backend', () => {
   it('an unknown order is NOT_FOUND, another user\'s is FORBIDDEN', async () => {
     const missing = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o99999', expectedVersion: 1, note: 'x' } } });
     expect(missing.body.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', retryable: false });
+    t.resetBackendStats();
     const foreign = await t.gql(UPDATE, { as: 'u2', variables: { input: { id: 'o00001', expectedVersion: 2, note: 'x' } } });
     expect(foreign.body.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', retryable: false });
+    // Refused by the gateway itself: the write never reaches the backend.
+    expect(t.backends.orders.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+
+  it("a backend rejection is BAD_USER_INPUT with a fixed message; the backend's text is only logged, with the request id", async () => {
+    const first = await t.gql(UPDATE, { as: 'u2', variables: { input: { id: 'o00002', expectedVersion: 1, note: 'a', idempotencyKey: 'reused' } } });
+    expect(first.body.data).toEqual({ updateOrder: { id: 'o00002', status: expect.any(String), note: 'a', version: 2 } });
+    // Same key, different body: the backend answers 422 with its own text.
+    const { headers, body } = await t.gql(UPDATE, {
+      as: 'u2',
+      headers: { 'x-request-id': 'req-rejected-1' },
+      variables: { input: { id: 'o00002', expectedVersion: 2, note: 'b', idempotencyKey: 'reused' } },
+    });
+    expect(headers.get('x-request-id')).toBe('req-rejected-1');
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'The orders service rejected the update',
+        extensions: { code: 'BAD_USER_INPUT', retryable: false, argument: 'input' },
+      }),
+    ]);
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({
+        requestId: 'req-rejected-1',
+        status: 422,
+        backendMessage: 'Idempotency-Key was already used for a different request',
+      }),
+    );
   });
 
   it('the same idempotency key applies once', async () => {
@@ -86,7 +117,7 @@ describe('updateOrder: retries only with an idempotency key', () => {
   afterAll(() => t.close());
 
   it('with a key, a 503 is retried and the order is bumped once', async () => {
-    // Writes fail; the ownership check's read answers.
+    // PATCH only: the ownership check's read before it must pass.
     t.backends.orders.setFault({ mode: '503', method: 'PATCH' });
     const answer = t.gql(UPDATE, { as: 'u3', variables: { input: { id: 'o00003', expectedVersion: 1, note: 'ring twice', idempotencyKey: 'k-503' } } });
     await t.backends.orders.waitForRequests(2);
@@ -118,5 +149,33 @@ describe('updateOrder: retries only with an idempotency key', () => {
     t.backends.orders.clearFault();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'orders', retryable: true });
     expect(t.backends.orders.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+});
+
+describe("updateOrder: the backend's own 403 is still FORBIDDEN", () => {
+  // An orders backend whose answer disagrees with the gateway's owner check (e.g. it
+  // knows of a transfer the gateway cannot see): reads say u1 owns o1, writes say 403.
+  let orders: Server;
+  let t: TestGateway;
+  beforeAll(async () => {
+    const order = { id: 'o1', userId: 'u1', status: 'PENDING', items: [], totalCents: 0, currency: 'EUR', version: 1, note: null, updatedAt: '2026-01-01T00:00:00.000Z' };
+    orders = createServer((req, res) => {
+      const forbidden = req.method === 'PATCH';
+      res.writeHead(forbidden ? 403 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(forbidden ? { error: 'forbidden' } : { items: [order] }));
+    });
+    orders.listen(0, '127.0.0.1');
+    await once(orders, 'listening');
+    t = await startTestGateway({ ORDERS_URL: `http://127.0.0.1:${(orders.address() as AddressInfo).port}` });
+  });
+  afterAll(async () => {
+    await t.close();
+    orders.closeAllConnections();
+    orders.close();
+  });
+
+  it('passes the gateway check, is refused by the backend, and answers FORBIDDEN', async () => {
+    const { body } = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o1', expectedVersion: 1, note: 'x' } } });
+    expect(body).toMatchObject({ data: null, errors: [{ message: 'This order belongs to another user', extensions: { code: 'FORBIDDEN', retryable: false } }] });
   });
 });
