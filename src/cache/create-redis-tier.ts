@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, isBrokenCircuitError } from 'cockatiel';
 import Keyv from 'keyv';
@@ -30,6 +31,8 @@ export interface RedisTier extends CacheTier {
   setJson(key: string, value: unknown, ttlMs: number): Promise<RedisResult<void>>;
   /** Atomically counts `by` (default 1) more hits in a fixed window: INCRBY, and PEXPIRE on the first hit. */
   increment(key: string, windowMs: number, by?: number): Promise<RedisResult<number>>;
+  /** Runs a Lua script atomically in one round trip (EVALSHA; EVAL the first time this Redis has not seen it). */
+  runScript(source: string, keys: readonly string[], args: readonly string[]): Promise<RedisResult<unknown>>;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,8 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
   const breaker = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.breakerThreshold) });
   breaker.onBreak(() => setState('degraded'));
 
+  const scriptShas = new Map<string, string>();
+
   // Connect in the background: a dead Redis at start-up must not delay the gateway.
   client.connect().catch(() => undefined);
 
@@ -126,6 +131,22 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
         // on every Redis version (PEXPIRE … NX needs Redis 7).
         const replies = (await client.multi().set(key, '0', { NX: true, PX: windowMs }).incrBy(key, by).exec()) as unknown as unknown[];
         return Number(replies[1]);
+      }),
+    runScript: (source, keys, args) =>
+      attempt(async () => {
+        let sha = scriptShas.get(source);
+        if (sha === undefined) {
+          sha = createHash('sha1').update(source).digest('hex');
+          scriptShas.set(source, sha);
+        }
+        const options = { keys: [...keys], arguments: [...args] };
+        try {
+          return (await client.evalSha(sha, options)) as unknown;
+        } catch (error) {
+          // A restarted or flushed Redis has forgotten the script: send it once more.
+          if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+          return (await client.eval(source, options)) as unknown;
+        }
       }),
     async close() {
       closed = true;
