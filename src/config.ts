@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/service-registry.js';
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
+import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
 import { DEFAULT_JITTER, JITTER_KINDS } from './upstream/jitter.js';
 import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
@@ -42,8 +43,9 @@ export interface GatewayConfig {
   /**
    * `apq`: automatic persisted queries (Apollo protocol) plus ordinary queries;
    * `only`: trusted documents: only the operations of the manifest run; `off`.
+   * The `apq` field: bounds of automatic persisted queries (GATEWAY_CONFIG `persistedQueries`).
    */
-  persistedQueries: { mode: 'apq' | 'only' | 'off'; manifest: ReadonlyMap<string, string> };
+  persistedQueries: { mode: 'apq' | 'only' | 'off'; manifest: ReadonlyMap<string, string>; apq: ApqLimits };
   /** Lifetime of a delta-sync token. */
   syncTokenTtlSeconds: number;
   /**
@@ -268,6 +270,16 @@ const limitsFileSchema = z
     error: 'headersTimeoutMs must not exceed requestTimeoutMs',
   });
 
+const persistedQueriesFileSchema = z
+  .object({
+    maxMemoryBytes: jsonInteger(1024, 1024 * 1024 * 1024).optional(),
+    maxRedisBytes: jsonInteger(1024, 16 * 1024 * 1024 * 1024).optional(),
+    unusedTtlMs: jsonInteger(1000, 7 * 86_400_000).optional(),
+    usedTtlMs: jsonInteger(1000, 30 * 86_400_000).optional(),
+    registrationsPerMinute: jsonInteger(1, 100_000).optional(),
+  })
+  .strict();
+
 const fieldRateLimitsSchema = z.record(
   z.string().regex(/^[A-Z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected a field coordinate such as Query.recommendations' }),
   z
@@ -282,6 +294,7 @@ const gatewayFileSchema = z
   .object({
     cache: cacheFileSchema.optional(),
     limits: limitsFileSchema.optional(),
+    persistedQueries: persistedQueriesFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
     services: z
       .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
@@ -299,6 +312,7 @@ type GatewayFile = {
   services: Partial<Record<ServiceName, ServiceOverride>>;
   cache: z.infer<typeof cacheFileSchema>;
   limits: z.infer<typeof limitsFileSchema>;
+  persistedQueries: z.infer<typeof persistedQueriesFileSchema>;
   rateLimits: z.infer<typeof fieldRateLimitsSchema>;
 };
 
@@ -350,7 +364,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     if (present.JWT_SECRET === undefined) problems.push(`JWT_SECRET: ${why}`);
     if (present.SYNC_TOKEN_SECRET === undefined) problems.push(`SYNC_TOKEN_SECRET: ${why}`);
   }
-  let file: GatewayFile = { services: {}, cache: {}, limits: {}, rateLimits: {} };
+  let file: GatewayFile = { services: {}, cache: {}, limits: {}, persistedQueries: {}, rateLimits: {} };
   if (present.GATEWAY_CONFIG !== undefined) {
     try {
       file = readGatewayFile(present.GATEWAY_CONFIG, options.readFile ?? ((path) => readFileSync(path, 'utf8')));
@@ -416,6 +430,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       cache: override.cache ?? defaults.cache,
     };
   }
+  const apq = { ...DEFAULT_APQ_LIMITS, ...file.persistedQueries };
+  if (apq.unusedTtlMs > apq.usedTtlMs) {
+    problems.push(`GATEWAY_CONFIG at persistedQueries: unusedTtlMs (${apq.unusedTtlMs}) must not exceed usedTtlMs (${apq.usedTtlMs})`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -437,7 +455,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     clientRateLimit: { max, windowSeconds },
     limits: { ...DEFAULT_QUERY_LIMITS, ...file.limits },
     fieldRateLimits: file.rateLimits,
-    persistedQueries: { mode: vars.PERSISTED_QUERIES, manifest },
+    persistedQueries: { mode: vars.PERSISTED_QUERIES, manifest, apq },
     syncTokenTtlSeconds: vars.SYNC_TOKEN_TTL_SECONDS,
     opsPort: vars.OPS_PORT ?? null,
     opsToken: vars.OPS_TOKEN ?? null,
@@ -487,6 +505,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     services: (parsed.data.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>,
     cache: parsed.data.cache ?? {},
     limits: parsed.data.limits ?? {},
+    persistedQueries: parsed.data.persistedQueries ?? {},
     rateLimits: parsed.data.rateLimits ?? {},
   };
 }

@@ -23,7 +23,8 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createClientRateLimiter } from './edge/client-rate-limiter.js';
 import { applyFieldRateLimits } from './edge/field-rate-limits.js';
-import { createPersistedQueryStore } from './edge/persisted-query-store.js';
+import { createPersistedQueryStore, type PersistedQueryStore } from './edge/persisted-query-store.js';
+import { createRegistrationRateLimiter } from './edge/registration-rate-limiter.js';
 import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
 import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
 import { useAccessLog } from './plugins/use-access-log.js';
@@ -52,7 +53,7 @@ export interface GatewayDeps {
   cacheObserver?: CacheObserver;
   /** @default a new Registry: one per instance, never prom-client's global one */
   registry?: Registry;
-  /** Clock of sync-token expiry, in ms. @default Date.now */
+  /** Clock of sync-token expiry and of persisted queries' TTLs and registration windows, in ms. @default Date.now */
   now?: () => number;
 }
 
@@ -65,6 +66,8 @@ export interface Gateway {
   readonly yoga: GatewayYoga;
   readonly services: ServiceSet;
   readonly cache: TieredCache;
+  /** Automatic persisted queries (their own store, not the entity cache). */
+  readonly persistedQueries: PersistedQueryStore;
   readonly registry: Registry;
   readonly metrics: GatewayMetrics;
   /** The node:http request listener: health probes first, then GraphQL. */
@@ -129,6 +132,17 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     onLimited: () => metrics.rateLimited('field'),
     overrides: config.fieldRateLimits,
   });
+  const persistedQueries = createPersistedQueryStore({
+    limits: config.persistedQueries.apq,
+    redis: cache.redis,
+    keyPrefix: config.cache.keyPrefix,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+  const apqRegistrations = createRegistrationRateLimiter({
+    max: config.persistedQueries.apq.registrationsPerMinute,
+    windowMs: 60_000,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
   const clientLimiter = createClientRateLimiter({ limit: config.clientRateLimit, redis: cache.redis, keyPrefix: config.cache.keyPrefix });
   // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
   // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.
@@ -185,12 +199,19 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests),
         onLimited: () => metrics.rateLimited('client'),
       }),
+      useQueryLimits(config.limits),
+      // After useQueryLimits: an APQ registration is stored in onExecute, which a query over
+      // the cost limit never reaches (its refusal stops the later plugins' onExecute).
       ...usePersistedQueries(
         config.persistedQueries.mode,
-        createPersistedQueryStore(cache, config.cache.keyPrefix),
+        {
+          store: persistedQueries,
+          registrations: apqRegistrations,
+          identify: (context) => (context as GatewayContext).clientId,
+          onRegistrationLimited: () => metrics.rateLimited('apq_registration'),
+        },
         config.persistedQueries.manifest,
       ),
-      useQueryLimits(config.limits),
       ...(config.production ? useProductionHardening() : []),
       useDeferStream(),
       useStreamedErrorMasking(),
@@ -306,6 +327,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     yoga,
     services,
     cache,
+    persistedQueries,
     registry,
     metrics,
     handle,
@@ -350,6 +372,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         await closed;
       }
       await services.close();
+      await persistedQueries.settled();
       await cache.close();
       await yoga.dispose();
     },

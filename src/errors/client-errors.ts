@@ -45,5 +45,19 @@ export function invalidId(): GraphQLError {
 export function rateLimited(retryAfter: number): GraphQLError {
   return new GraphQLError(`Too many requests: try again in ${retryAfter} s`, {
     extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
+/**
+ * APQ: the hash is not registered (or has expired): the client sends the full query
+ * once. HTTP 200, as Apollo's protocol expects.
+ */
+export function persistedQueryNotFound(): GraphQLError {
+  return new GraphQLError('PersistedQueryNotFound', {
+    extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', retryable: true, http: { status: 200 } },
+  });
+}
+
+/** APQ: the hash sent is not the SHA-256 of the query sent. HTTP 200, as Apollo's protocol expects. */
+export function persistedQueryMismatch(): GraphQLError {
+  return new GraphQLError('PersistedQueryMismatch', {
+    extensions: { code: 'PERSISTED_QUERY_MISMATCH', retryable: false, http: { status: 200 } },
   });
 }

@@ -22,11 +22,12 @@ export interface GatewayMetrics {
   readonly cache: Required<CacheObserver>;
   /** Subscribes to a service policy's breaker, retry and rejection events. */
   observePolicy(policy: ServicePolicy): void;
-  /** A request refused by a rate limit (`field` or `client`). */
+  /** A request, field or APQ registration refused by a rate limit. */
   rateLimited(scope: RateLimitScope): void;
 }
 
-export type RateLimitScope = 'field' | 'client';
+/** `apq_registration`: an APQ registration not stored (the query still ran). */
+export type RateLimitScope = 'field' | 'client' | 'apq_registration';
 
 const BREAKER_STATES: readonly BreakerStateName[] = ['closed', 'open', 'half_open'];
 const STATE_VALUE: Record<BreakerStateName, number> = { closed: 0, open: 1, half_open: 2, isolated: 1 };
@@ -155,7 +156,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   });
   const rateLimited = new Counter({
     name: `${prefix}rate_limited_total`,
-    help: 'Requests or fields refused by a rate limit, by scope (field, client).',
+    help: 'Requests, fields or APQ registrations refused by a rate limit, by scope (field, client, apq_registration).',
     labelNames: ['scope'],
     registers,
   });
@@ -215,7 +216,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   }
   for (const tier of ['l1', 'l2']) for (const result of ['hit', 'miss']) cacheRequests.labels(tier, result).inc(0);
   redisErrors.inc(0);
-  for (const scope of ['field', 'client']) rateLimited.labels(scope).inc(0);
+  for (const scope of ['field', 'client', 'apq_registration']) rateLimited.labels(scope).inc(0);
 
   const cacheChildren = {
     l1: { hit: cacheRequests.labels('l1', 'hit'), miss: cacheRequests.labels('l1', 'miss') },

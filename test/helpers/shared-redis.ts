@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from '@keyv/redis';
 import { expect } from 'vitest';
-import { startTestGateway, type TestGateway } from './start-test-gateway.js';
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from './start-test-gateway.js';
 
 /** The Redis that .ci/run guarantees. */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -54,10 +54,11 @@ export interface GatewayPair {
 }
 
 /** Two gateway instances sharing the real Redis under a fresh key prefix, both connected. */
-export async function startGatewayPair(env: Record<string, string> = {}): Promise<GatewayPair> {
+export async function startGatewayPair(env: Record<string, string> = {}, gatewayOptions: TestGatewayOptions = {}): Promise<GatewayPair> {
   const keyPrefix = uniqueKeyPrefix();
   const redis = await connectRedis();
-  const options = { gatewayConfig: { cache: { keyPrefix } } };
+  const gatewayConfig = { ...gatewayOptions.gatewayConfig, cache: { ...gatewayOptions.gatewayConfig?.cache, keyPrefix } };
+  const options: TestGatewayOptions = { ...gatewayOptions, gatewayConfig };
   const [a, b] = await Promise.all([startTestGateway({ REDIS_URL, ...env }, options), startTestGateway({ REDIS_URL, ...env }, options)]);
   await Promise.all([a, b].map((t) => waitForRedisState(t, 'up')));
   return {

@@ -46,7 +46,12 @@ export interface TestGateway {
 
 export interface TestGatewayOptions {
   /** Written to a temp file and passed as GATEWAY_CONFIG. */
-  gatewayConfig?: { services?: Record<string, Record<string, unknown>>; cache?: Record<string, unknown>; limits?: Record<string, unknown> };
+  gatewayConfig?: {
+    services?: Record<string, Record<string, unknown>>;
+    cache?: Record<string, unknown>;
+    limits?: Record<string, unknown>;
+    persistedQueries?: Record<string, unknown>;
+  };
   /** false: no service caches anything (tests about backends' failures, not the cache). */
   cache?: boolean;
   /** The gateway's clock for sync-token expiry. */

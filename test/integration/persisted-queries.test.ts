@@ -31,7 +31,7 @@ async function getQuery(t: TestGateway, params: Record<string, string>): Promise
 
 const NOT_FOUND: Answer = {
   status: 200,
-  body: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] },
+  body: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', retryable: true } }] },
 };
 
 describe('automatic persisted queries (Apollo protocol)', () => {
@@ -71,7 +71,7 @@ describe('automatic persisted queries (Apollo protocol)', () => {
     const answer = await postJson(t, { query, extensions: persisted(wrong) });
     expect(answer).toEqual({
       status: 200,
-      body: { errors: [{ message: 'PersistedQueryMismatch', extensions: { code: 'PERSISTED_QUERY_MISMATCH' } }] },
+      body: { errors: [{ message: 'PersistedQueryMismatch', extensions: { code: 'PERSISTED_QUERY_MISMATCH', retryable: false } }] },
     });
     expect(await postJson(t, { extensions: persisted(wrong) })).toEqual(NOT_FOUND);
   });
@@ -98,8 +98,8 @@ describe('automatic persisted queries shared by two instances through Redis', ()
     const hash = sha256(query);
     expect(await postJson(b, { extensions: persisted(hash) })).toEqual(NOT_FOUND);
     expect(await postJson(a, { query, extensions: persisted(hash) })).toEqual({ status: 200, body: { data: { product: { id: 'p8' } } } });
-    await a.gateway.cache.settled();
-    expect(await redis.get(`${keyPrefix}:v1:apq:${hash}`)).not.toBeNull();
+    await a.gateway.persistedQueries.settled();
+    expect(await redis.get(`${keyPrefix}:apq:v2:q:${hash}`)).toBe(query);
     expect(await postJson(b, { extensions: persisted(hash) })).toEqual({ status: 200, body: { data: { product: { id: 'p8' } } } });
   });
 });

@@ -521,6 +521,28 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
     const problems = problemsOf({ ...ENV, GATEWAY_CONFIG: '/etc/gw.json' }, () => JSON.stringify({ services: { users } })).problems;
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
+  it('reads persistedQueries bounds over their defaults, and refuses bad ones naming the key', () => {
+    expect(loadConfig({ ...URLS }).persistedQueries.apq).toEqual({
+      maxMemoryBytes: 16 * 1024 * 1024,
+      maxRedisBytes: 64 * 1024 * 1024,
+      unusedTtlMs: 3_600_000,
+      usedTtlMs: 86_400_000,
+      registrationsPerMinute: 30,
+    });
+    expect(withFile({ persistedQueries: { maxMemoryBytes: 1_048_576, registrationsPerMinute: 5 } }).persistedQueries.apq).toMatchObject({
+      maxMemoryBytes: 1_048_576,
+      maxRedisBytes: 64 * 1024 * 1024,
+      registrationsPerMinute: 5,
+    });
+    expect(fileProblems({ persistedQueries: { maxMemoryBytes: '16MiB' } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at persistedQueries.maxMemoryBytes: expected an integer from 1024 to 1073741824',
+    ]);
+    expect(fileProblems({ persistedQueries: { ttlMs: 1000 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at persistedQueries: unknown key(s) ttlMs',
+    ]);
+    expect(fileProblems({ persistedQueries: { unusedTtlMs: 7_200_000, usedTtlMs: 3_600_000 } }).problems).toEqual([
+      'GATEWAY_CONFIG at persistedQueries: unusedTtlMs (7200000) must not exceed usedTtlMs (3600000)',
+    ]);
   });
 
   it('never shows URL credentials', () => {
