@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
 import type { TestGateway } from '../helpers/start-test-gateway.js';
@@ -53,6 +54,19 @@ describe('tiered cache: L1 in process, L2 in a real Redis shared by instances', 
     const { body } = await a.gql('{ products(ids: ["p7", "p8", "p9"]) { id } }');
     expect(body.data?.products).toEqual([{ id: 'p7' }, { id: 'p8' }, { id: 'p9' }]);
     expect(a.backends.catalog.requests.map((r) => decodeURIComponent(r.query))).toEqual(['ids=p8,p9']);
+  });
+
+  it('runs a Lua script by its SHA, sending the source only while this Redis does not know it', async () => {
+    // A source no Redis has seen: the first call meets NOSCRIPT and falls back to EVAL.
+    const source = `return redis.call('GET', KEYS[1]) -- ${randomUUID()}`;
+    const sha = createHash('sha1').update(source).digest('hex');
+    await redis.set(`${keyPrefix}:script-test`, 'stored');
+    expect(await redis.scriptExists(sha)).toEqual([0]);
+    expect(await a.gateway.cache.redis!.runScript(source, [`${keyPrefix}:script-test`], [])).toEqual({ ok: true, value: 'stored' });
+    expect(await redis.scriptExists(sha)).toEqual([1]);
+    expect(await a.gateway.cache.redis!.runScript(source, [`${keyPrefix}:script-test`], [])).toEqual({ ok: true, value: 'stored' });
+    // A failing script is a failed Redis operation, never an exception.
+    expect(await a.gateway.cache.redis!.runScript(`return redis.error_reply('no') -- ${randomUUID()}`, [], [])).toEqual({ ok: false });
   });
 });
 
