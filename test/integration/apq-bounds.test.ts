@@ -238,12 +238,21 @@ describe('APQ in Redis: a byte budget shared by every instance, TTLs on every en
   });
 
   it('a use through any instance extends the Redis TTL to 24 h, and an entry in use outlives unused ones under pressure', async () => {
+    // Used through B, which reads it from Redis.
     const used = cheapQuery(30_000);
     expect(await register(a, used)).toEqual(TYPENAME);
     await a.gateway.persistedQueries.settled();
     expect(await redis.pTTL(`${keyPrefix}:apq:v2:q:${sha256(used)}`)).toBeLessThanOrEqual(HOUR);
     expect(await byHash(b, used)).toEqual(TYPENAME);
     expect(await redis.pTTL(`${keyPrefix}:apq:v2:q:${sha256(used)}`)).toBeGreaterThan(23 * HOUR);
+
+    // Used through A, which serves it from memory and extends Redis in the background.
+    const usedOnA = cheapQuery(100);
+    expect(await register(a, usedOnA)).toEqual(TYPENAME);
+    await a.gateway.persistedQueries.settled();
+    expect(await byHash(a, usedOnA)).toEqual(TYPENAME);
+    await a.gateway.persistedQueries.settled();
+    expect(await redis.pTTL(`${keyPrefix}:apq:v2:q:${sha256(usedOnA)}`)).toBeGreaterThan(23 * HOUR);
 
     for (let i = 0; i < 5; i += 1) expect(await register(a, cheapQuery(30_000))).toEqual(TYPENAME);
     await a.gateway.persistedQueries.settled();
