@@ -45,6 +45,9 @@ export function invalidId(): GraphQLError {
 export function rateLimited(retryAfter: number): GraphQLError {
   return new GraphQLError(`Too many requests: try again in ${retryAfter} s`, {
     extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
+  });
+}
+
 /**
  * APQ: the hash is not registered (or has expired): the client sends the full query
  * once. HTTP 200, as Apollo's protocol expects.

@@ -521,8 +521,10 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
     const problems = problemsOf({ ...ENV, GATEWAY_CONFIG: '/etc/gw.json' }, () => JSON.stringify({ services: { users } })).problems;
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
+  });
+
   it('reads persistedQueries bounds over their defaults, and refuses bad ones naming the key', () => {
-    expect(loadConfig({ ...URLS }).persistedQueries.apq).toEqual({
+    expect(loadConfig({ ...ENV }).persistedQueries.apq).toEqual({
       maxMemoryBytes: 16 * 1024 * 1024,
       maxRedisBytes: 64 * 1024 * 1024,
       unusedTtlMs: 3_600_000,
