@@ -30,7 +30,8 @@ describe('countSelections', () => {
     const query = `{ ${repeat(246, '...A')} } fragment A on Query { ${repeat(246, '...B')} } fragment B on Query { ${repeat(246, '...C')} } fragment C on Query { ${repeat(246, '...D')} } fragment D on Query { __typename }`;
     const started = performance.now();
     const counts = count(query);
-    expect(performance.now() - started).toBeLessThan(50);
+    // The exponential walk took minutes; the bound is loose so a loaded CI machine never trips it.
+    expect(performance.now() - started).toBeLessThan(2000);
     // Each spread is visited; each fragment expands once per selection set it is spread in.
     expect(counts.overlaps).toBe(0);
     expect(counts.selections).toBeLessThan(5 * 4 * 246);
@@ -42,7 +43,8 @@ describe('countSelections', () => {
     query += ' fragment F20 on Query { __typename }';
     const started = performance.now();
     expect(count(query, 5000).selections).toBe(5001);
-    expect(performance.now() - started).toBeLessThan(50);
+    // The exponential walk took minutes; the bound is loose so a loaded CI machine never trips it.
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('a fragment recursing through a field (a validation error) stops at maxSelections, with no stack overflow', () => {

@@ -56,7 +56,8 @@ describe('createQueryCost: fragments are costed once', () => {
   it('a fragment bomb at the token limit (246 spreads × 4 levels) costs exactly 2 × 246⁴, in milliseconds', () => {
     const started = performance.now();
     const cost = costOf(fragmentBomb(246, 'product(id: "p1") { id }'));
-    expect(performance.now() - started).toBeLessThan(100);
+    // The exponential walk took minutes; the bound is loose so a loaded CI machine never trips it.
+    expect(performance.now() - started).toBeLessThan(2000);
     expect(cost).toBe(2 * 246 ** 4);
   });
 
@@ -70,7 +71,8 @@ describe('createQueryCost: fragments are costed once', () => {
     query += ' fragment F200 on Query { product(id: "p1") { id } }';
     const started = performance.now();
     expect(costOf(query)).toBe(MAX_COST);
-    expect(performance.now() - started).toBeLessThan(100);
+    // The exponential walk took minutes; the bound is loose so a loaded CI machine never trips it.
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('one fragment under two connections of different sizes is costed for each size', () => {
