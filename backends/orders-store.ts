@@ -1,5 +1,5 @@
 import type { Order, OrderChange, OrderItem, OrderStatus, Product } from './models.js';
-import { orderIdFor, seedOrders, seedProducts, totalOf } from './seed-data.js';
+import { orderIdFor, seedOrders, seedProducts, totalOf, type SeedSize } from './seed-data.js';
 
 export interface OrderPage {
   items: Order[];
@@ -82,10 +82,10 @@ export class OrdersStore {
     this.nextOrderNumber = maxNumber + 1;
   }
 
-  /** A store holding the deterministic seed (1500 orders, feed seq 1…1500). */
-  static seeded(): OrdersStore {
+  /** A store holding the deterministic seed (1500 orders, feed seq 1…1500; `size` for a larger one). */
+  static seeded(size: SeedSize = {}): OrdersStore {
     const products = seedProducts();
-    return new OrdersStore(products, seedOrders(products));
+    return new OrdersStore(products, seedOrders(products, size));
   }
 
   /** Highest seq ever appended to the feed (0 when empty). */

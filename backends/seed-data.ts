@@ -6,10 +6,17 @@ import type { Order, OrderItem, OrderStatus, Product, User } from './models.js';
  * other's writes.
  */
 
+/** Users of the default seed (tests, `npm start`, `npm run backends`); the benchmark asks for more. */
 export const SEED_USER_COUNT = 50;
 export const SEED_PRODUCT_COUNT = 500;
 export const SEED_ORDERS_PER_USER = 30;
 export const SEED_ORDER_COUNT = SEED_USER_COUNT * SEED_ORDERS_PER_USER;
+
+/** How many users (u1…uN) and orders per user a seed holds; the defaults are the documented seed. */
+export interface SeedSize {
+  users?: number;
+  ordersPerUser?: number;
+}
 
 /** mulberry32: tiny, fast, good-enough PRNG; returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -43,9 +50,12 @@ function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)] as T;
 }
 
-/** `o` + 5-digit zero-padded number, so string order equals numeric order. */
-export function orderIdFor(n: number): string {
-  return 'o' + String(n).padStart(5, '0');
+/**
+ * `o` + zero-padded number (5 digits, more for a seed of 100,000 orders or more), so
+ * string order equals numeric order within a seed and for the orders created after it.
+ */
+export function orderIdFor(n: number, digits = 5): string {
+  return 'o' + String(n).padStart(digits, '0');
 }
 
 export function userIdFor(n: number): string {
@@ -99,11 +109,12 @@ const ORDERS_UPDATED_FROM = Date.UTC(2024, 0, 1);
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Users u1…u50. */
-export function seedUsers(): Map<string, User> {
+/** Users u1…u50 (u1…uN for `count`: a prefix of a larger seed is the smaller seed). */
+export function seedUsers(count = SEED_USER_COUNT): Map<string, User> {
+  checkCount('users', count);
   const rand = mulberry32(0x05e75);
   const users = new Map<string, User>();
-  for (let n = 1; n <= SEED_USER_COUNT; n++) {
+  for (let n = 1; n <= count; n++) {
     const id = userIdFor(n);
     users.set(id, {
       id,
@@ -138,14 +149,20 @@ export function seedProducts(): Map<string, Product> {
 }
 
 /**
- * 30 orders per user, 1500 in total, ids o00001…o01500. Users are interleaved
- * (o00001 → u1, o00002 → u2, …) so a user's orders are spread over the global
- * id sequence, as in a real system, and paging must honour the cursor.
+ * 30 orders per user, 1500 in total, ids o00001…o01500 (`size`: ordersPerUser × users).
+ * Users are interleaved (o00001 → u1, o00002 → u2, …) so a user's orders are spread
+ * over the global id sequence, as in a real system, and paging must honour the cursor.
  */
-export function seedOrders(products: ReadonlyMap<string, Product>): Order[] {
+export function seedOrders(products: ReadonlyMap<string, Product>, size: SeedSize = {}): Order[] {
+  const userCount = size.users ?? SEED_USER_COUNT;
+  const ordersPerUser = size.ordersPerUser ?? SEED_ORDERS_PER_USER;
+  checkCount('users', userCount);
+  checkCount('ordersPerUser', ordersPerUser);
+  const orderCount = userCount * ordersPerUser;
+  const digits = Math.max(5, String(orderCount).length);
   const rand = mulberry32(0x0a0e5);
   const orders: Order[] = [];
-  for (let n = 1; n <= SEED_ORDER_COUNT; n++) {
+  for (let n = 1; n <= orderCount; n++) {
     const itemCount = randInt(rand, 1, 4);
     const items: OrderItem[] = [];
     const used = new Set<string>();
@@ -160,8 +177,8 @@ export function seedOrders(products: ReadonlyMap<string, Product>): Order[] {
     const status = pickStatus(rand);
     const note = rand() < 0.2 ? pick(rand, NOTES) : null;
     orders.push({
-      id: orderIdFor(n),
-      userId: userIdFor(((n - 1) % SEED_USER_COUNT) + 1),
+      id: orderIdFor(n, digits),
+      userId: userIdFor(((n - 1) % userCount) + 1),
       status,
       items,
       totalCents: totalOf(items),
@@ -172,6 +189,10 @@ export function seedOrders(products: ReadonlyMap<string, Product>): Order[] {
     });
   }
   return orders;
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 1_000_000) throw new RangeError(`seed: ${name} must be an integer from 1 to 1000000, got ${value}`);
 }
 
 /** Sum of quantity × unit price. */

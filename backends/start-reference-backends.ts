@@ -32,18 +32,25 @@ export { FAULT_MODES, InvalidFaultError, type Fault, type FaultMode } from './fa
 function routerFor(name: ServiceName, options: StartOptions): Router {
   switch (name) {
     case 'users':
-      return createUsersRouter(seedUsers());
+      return createUsersRouter(seedUsers(options.users));
     case 'catalog':
       return createCatalogRouter(seedProducts());
     case 'orders':
-      return createOrdersRouter(OrdersStore.seeded(), { trustGateway: options.trustGateway ?? false });
+      return createOrdersRouter(
+        OrdersStore.seeded({
+          ...(options.users === undefined ? {} : { users: options.users }),
+          ...(options.ordersPerUser === undefined ? {} : { ordersPerUser: options.ordersPerUser }),
+        }),
+        { trustGateway: options.trustGateway ?? false },
+      );
     case 'recommendations':
       return createRecommendationsRouter();
   }
 }
 
 /**
- * Starts a single reference backend with freshly seeded data.
+ * Starts a single reference backend with freshly seeded data (`options.users` users,
+ * `options.ordersPerUser` orders each; default the 50 × 30 of the documented seed).
  * Uses `options.ports[name]` (default 0 = ephemeral).
  */
 export function startReferenceBackend(name: ServiceName, options: StartOptions = {}): Promise<ReferenceBackend> {

@@ -67,4 +67,8 @@ export interface StartOptions {
    * included, to any caller), nor do the other reads. Default false.
    */
   trustGateway?: boolean;
+  /** Users u1…uN the users and orders backends are seeded with (default 50: the documented seed). */
+  users?: number;
+  /** Orders of each seeded user (default 30). */
+  ordersPerUser?: number;
 }

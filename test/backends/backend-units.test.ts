@@ -71,6 +71,32 @@ describe('seed data', () => {
     expect(new Set(orders.map((o) => o.status)).size).toBe(5);
   });
 
+  it('seeds as many users as asked, each with its orders; the default seed is a prefix of a larger one', () => {
+    const users = seedUsers(2000);
+    expect(users.size).toBe(2000);
+    expect(users.get('u2000')).toMatchObject({ id: 'u2000', email: 'u2000@example.com' });
+    expect([...users.values()].slice(0, 50)).toEqual([...seedUsers().values()]);
+    const orders = seedOrders(seedProducts(), { users: 2000, ordersPerUser: 10 });
+    expect(orders).toHaveLength(20_000);
+    const perUser = new Map<string, number>();
+    for (const o of orders) perUser.set(o.userId, (perUser.get(o.userId) ?? 0) + 1);
+    expect(perUser.size).toBe(2000);
+    expect([...perUser.values()].every((n) => n === 10)).toBe(true);
+  });
+
+  it('pads order ids to the width of a seed of 100,000 orders or more, so string order stays numeric order', () => {
+    const orders = seedOrders(seedProducts(), { users: 10_000, ordersPerUser: 10 });
+    expect(orders[0]!.id).toBe('o000001');
+    expect(orders.at(-1)!.id).toBe('o100000');
+    const ids = orders.map((o) => o.id);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('refuses a seed size that is not a positive integer', () => {
+    expect(() => seedUsers(0)).toThrow(RangeError);
+    expect(() => seedOrders(seedProducts(), { ordersPerUser: 1.5 })).toThrow(/ordersPerUser/);
+  });
+
   it('recommendations are 50 distinct, stable ids per user', () => {
     expect(recommendationsFor('u1')).toEqual(recommendationsFor('u1'));
     expect(new Set(recommendationsFor('u1')).size).toBe(50);

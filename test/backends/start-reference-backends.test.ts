@@ -96,6 +96,18 @@ describe('startReferenceBackend options', () => {
     }
   });
 
+  it('users: seeds u1…uN for the users and orders backends, each user with orders', async () => {
+    const seeded = await startReferenceBackends({ users: 120, ordersPerUser: 10 });
+    try {
+      expect((await requestJson(`${seeded.urls.users}/users?ids=u120,u121`)).body.items.map((u: { id: string }) => u.id)).toEqual(['u120']);
+      const page = await requestJson(`${seeded.urls.orders}/orders?userId=u120&limit=20`);
+      expect(page.body.items).toHaveLength(10);
+      expect(page.body.items.every((o: { userId: string }) => o.userId === 'u120')).toBe(true);
+    } finally {
+      await seeded.close();
+    }
+  });
+
   it('honours an explicit port and rejects when it is taken', async () => {
     const first = await startReferenceBackend('catalog');
     try {
