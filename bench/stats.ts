@@ -18,6 +18,19 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/**
+ * Median latency of the first and of the last `share` of the requests, in the order
+ * they were sent (`bySend`; NaN for a request without an answer, skipped): whether a
+ * server gets slower as it meets more clients. NaN when there are no requests.
+ */
+export function earlyLateMedians(bySend: ArrayLike<number>, share = 0.1): { early: number; late: number } {
+  if (!(share > 0 && share <= 0.5)) throw new RangeError(`share must be in (0, 0.5], got ${share}`);
+  const values = Array.from(bySend);
+  if (values.length === 0) return { early: Number.NaN, late: Number.NaN };
+  const size = Math.max(1, Math.ceil(values.length * share));
+  return { early: median(values.slice(0, size)), late: median(values.slice(values.length - size)) };
+}
+
 /** Rounds for display and for the JSON file (no 15-digit noise). */
 export function round(value: number, digits = 2): number {
   if (!Number.isFinite(value)) return value;
