@@ -24,9 +24,14 @@ export interface PacedLoadOptions {
   durationSec: number;
   rate: number;
   timeoutSec?: number;
+  /**
+   * Send each request of `requests` exactly once, in order (so `durationSec` is
+   * requests ÷ rate), and return every latency by send index (`bySend`).
+   */
+  once?: boolean;
 }
 
-export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResult> {
+export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResult & { bySend?: Float64Array }> {
   const pool = new Pool(options.origin, {
     connections: options.connections,
     pipelining: 1,
@@ -36,7 +41,9 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
   });
   const latencies = new LatencyRecorder();
   const intervalMs = 1000 / options.rate;
-  const total = Math.round(options.durationSec * options.rate);
+  const total = options.once === true ? options.requests.length : Math.round(options.durationSec * options.rate);
+  // NaN for a request that got no 2xx answer: it has no latency, and medians skip it.
+  const bySend = options.once === true ? new Float64Array(total).fill(Number.NaN) : undefined;
   let sent = 0;
   let ok = 0;
   let non2xx = 0;
@@ -57,6 +64,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
         if (response.statusCode >= 200 && response.statusCode < 300) {
           ok += 1;
           latencies.record(elapsed);
+          if (bySend !== undefined) bySend[index] = elapsed;
         } else {
           non2xx += 1;
         }
@@ -117,5 +125,6 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
     reqPerSec: ok / durationSec,
     latencyMs,
     autocannon: null,
+    ...(bySend === undefined ? {} : { bySend }),
   };
 }
