@@ -3,6 +3,8 @@
  * starts, and the child side of them. Each server runs in its own process so its
  * RSS and CPU time are its own (read from /proc by the runner).
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 /** Runner → child: asks a named question (e.g. breaker states) and waits for the answer. */
 export interface ProbeRequest {
@@ -19,6 +21,30 @@ export type ChildMessage =
   | { type: 'fatal'; error: string };
 
 export type ProbeHandlers = Record<string, () => unknown>;
+
+/** What the `gc` probe answers. */
+export interface HeapAfterGc {
+  /** V8 heap in use after a full collection: what the process retains. */
+  heapUsedMb: number;
+}
+
+/**
+ * Probes every child answers: `gc` runs a full garbage collection and reports the heap
+ * still in use, so the runner can tell retained state from garbage not yet collected
+ * (RSS alone cannot: V8 keeps the pages it grew into).
+ */
+const BUILT_IN_PROBES: ProbeHandlers = { gc: () => collectGarbage() };
+
+let gc: (() => void) | undefined;
+function collectGarbage(): HeapAfterGc {
+  // --expose-gc on demand: the servers run with production flags until the runner asks.
+  if (gc === undefined) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
+  return { heapUsedMb: process.memoryUsage().heapUsed / 1024 / 1024 };
+}
 
 /**
  * Runs `start` in a child started by `startChild`: reports `ready` with what `start`
@@ -41,7 +67,7 @@ export function runChild(start: () => Promise<{ info: unknown; probes?: ProbeHan
       process.on('message', (raw: unknown) => {
         const message = raw as ProbeRequest;
         if (message?.type !== 'probe') return;
-        const handler = probes[message.name];
+        const handler = probes[message.name] ?? BUILT_IN_PROBES[message.name];
         if (handler === undefined) {
           send({ type: 'probe-result', id: message.id, ok: false, error: `unknown probe "${message.name}"` });
           return;
