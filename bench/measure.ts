@@ -7,8 +7,10 @@ import type { BackendCalls, BackendControl } from './backend-control.js';
 import type { LatencySummary } from './latency-recorder.js';
 import { runLoad, startLoad, type LoadResult } from './load.js';
 import { runPacedLoad } from './paced-load.js';
-import { startProcessSampler, type ProcessUsage } from './process-sampler.js';
+import type { HeapAfterGc } from './child-protocol.js';
+import { readRssMb, startProcessSampler, type ProcessUsage } from './process-sampler.js';
 import type { BenchRequest } from './scenarios.js';
+import { earlyLateMedians } from './stats.js';
 
 /** Which generator drives a fixed-rate run (see paced-load.ts for why `paced` is the default). */
 export type RateGenerator = 'paced' | 'autocannon';
@@ -19,8 +21,29 @@ export interface LoadPlan {
   connections: number;
   /** Fixed rate in req/s; undefined = closed loop, as fast as the server answers. */
   rate?: number;
+  /** Every request once, in order, at `rate` (always the paced generator: autocannon loops over its list). */
+  once?: boolean;
   rateGenerator: RateGenerator;
 }
+
+/** What a run of distinct clients (each request once) shows besides the usual figures. */
+export interface ClientGrowth {
+  /** Requests sent = distinct viewers. */
+  clients: number;
+  /** Server RSS after a full GC just before the first request and just after the last answer. */
+  rssStartMb: number;
+  rssEndMb: number;
+  rssGrowthMb: number;
+  /** V8 heap in use after the same collections: retained state, without the pages V8 keeps. */
+  heapStartMb: number;
+  heapEndMb: number;
+  /** Median latency of the first and the last 10 % of the requests, in send order. */
+  earlyP50: number;
+  lateP50: number;
+}
+
+/** Share of the requests whose median is "early" and "late". */
+export const EARLY_LATE_SHARE = 0.1;
 
 export interface Measurement {
   server: string;
@@ -50,16 +73,22 @@ export interface Measurement {
   autocannon: LoadResult['autocannon'];
   /** Hung-backend scenario: how long the warm-up load took to open the server's breaker. */
   breakerOpenAfterMs?: number;
+  /** A run of distinct clients (`once`): growth with the number of clients met. */
+  growth?: ClientGrowth;
 }
 
 function generatorOf(plan: LoadPlan): Measurement['generator'] {
   if (plan.rate === undefined) return 'autocannon';
-  return plan.rateGenerator === 'paced' ? 'paced' : 'autocannon-rate';
+  return plan.rateGenerator === 'paced' || plan.once === true ? 'paced' : 'autocannon-rate';
 }
 
-/** Applies the plan's load for `durationSec`. */
-export function applyLoad(plan: LoadPlan, durationSec: number): Promise<LoadResult> {
+/** Applies the plan's load for `durationSec` (a `once` plan: until every request was sent once and answered). */
+export function applyLoad(plan: LoadPlan, durationSec: number): Promise<LoadResult & { bySend?: Float64Array }> {
   const base = { origin: plan.origin, requests: plan.requests, connections: plan.connections, durationSec };
+  if (plan.once === true) {
+    if (plan.rate === undefined) throw new Error('a plan that sends every request once needs a rate');
+    return runPacedLoad({ ...base, rate: plan.rate, once: true });
+  }
   if (plan.rate !== undefined && plan.rateGenerator === 'paced') return runPacedLoad({ ...base, rate: plan.rate });
   return runLoad(plan.rate === undefined ? base : { ...base, rate: plan.rate });
 }
@@ -93,18 +122,31 @@ export interface MeasureOptions {
   backends: BackendControl;
   backendLatencyMs: number;
   round: number;
+  /**
+   * A `once` plan: a full GC in the server before the first request and after the last
+   * answer, each followed by an RSS reading (the growth figures). Required for such a plan.
+   */
+  collectGarbage?: () => Promise<HeapAfterGc>;
 }
 
 export async function measure(options: MeasureOptions): Promise<Measurement> {
   await options.backends.resetStats();
+  const once = options.plan.once === true;
+  if (once && options.collectGarbage === undefined) throw new Error('a plan that sends every request once needs collectGarbage');
+  const settled = async (): Promise<MemoryAfterGc> => {
+    const { heapUsedMb } = await options.collectGarbage!();
+    return { heapMb: heapUsedMb, rssMb: readRssMb(options.pid) };
+  };
+  const before = once ? await settled() : undefined;
   const sampler = startProcessSampler(options.pid);
-  let load: LoadResult;
+  let load: LoadResult & { bySend?: Float64Array };
   let usage: ProcessUsage;
   try {
     load = await applyLoad(options.plan, options.durationSec);
   } finally {
     usage = sampler.stop();
   }
+  const after = once ? await settled() : undefined;
   const backendCalls = await options.backends.readStats();
   return {
     server: options.server,
@@ -129,5 +171,27 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     backendCalls,
     callsPerQuery: load.responses === 0 ? Number.NaN : backendCalls.total / load.responses,
     autocannon: load.autocannon,
+    ...(load.bySend === undefined || before === undefined || after === undefined ? {} : { growth: clientGrowth(load.bySend, before, after) }),
+  };
+}
+
+/** A server's memory after a full GC. */
+export interface MemoryAfterGc {
+  rssMb: number;
+  heapMb: number;
+}
+
+/** The growth figures of a `once` run from its latencies in send order and the server's memory before and after it. */
+export function clientGrowth(bySend: ArrayLike<number>, before: MemoryAfterGc, after: MemoryAfterGc): ClientGrowth {
+  const { early, late } = earlyLateMedians(bySend, EARLY_LATE_SHARE);
+  return {
+    clients: bySend.length,
+    rssStartMb: before.rssMb,
+    rssEndMb: after.rssMb,
+    rssGrowthMb: after.rssMb - before.rssMb,
+    heapStartMb: before.heapMb,
+    heapEndMb: after.heapMb,
+    earlyP50: early,
+    lateP50: late,
   };
 }

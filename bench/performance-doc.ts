@@ -5,11 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { MachineInfo } from './machine-info.js';
-import { ratioLines, resultsTable, settingsLine } from './report.js';
+import { growthTable, ratioLines, renderTable, resultsTable, settingsLine } from './report.js';
+import { FIXED_RATE } from './scenarios.js';
+import { describeRateLimits, type SchemaRateLimit } from './schema-rate-limits.js';
 import type { BenchSettings } from './settings.js';
 import type { SummaryRow } from './summarize.js';
-import type { TargetResult } from './targets.js';
-import { renderTable } from './report.js';
+import { verdict, type TargetResult } from './targets.js';
 
 export const PROFILE_HEADING = '## Profile';
 
@@ -35,6 +36,8 @@ export interface DocInput {
   problems: readonly string[];
   notes: readonly string[];
   durationSec: number;
+  /** The schema's `@rateLimit` field limits the run was measured with. */
+  rateLimits: readonly SchemaRateLimit[];
 }
 
 /** The "## Profile" section of the existing file (to its end), or the placeholder. */
@@ -47,7 +50,8 @@ export function preservedProfileSection(path: string): string {
 
 export function performanceDoc(input: DocInput, profileSection: string): string {
   const { settings, machine, rows } = input;
-  const verdict = (pass: boolean | null) => (pass === null ? 'NOT MEASURED' : pass ? 'PASS' : 'MISS');
+  const viewers = settings.viewers.toLocaleString('en-US');
+  const manyClients = settings.manyClients.viewers.toLocaleString('en-US');
   const out: string[] = [];
   out.push(`# Performance
 
@@ -57,93 +61,121 @@ bench/results/latest.json. -->
 
 Measured ${machine.date.slice(0, 10)}: the gateway with every production feature on, beside a
 hand-written fan-out BFF (the ceiling) and Apollo Server 5 over the same schema and
-resolvers (the stack a TypeScript team would pick instead). Absolute numbers move from
-run to run and machine to machine; the ratios within one run are what count.
+resolvers (the stack a TypeScript team would pick instead), under traffic shaped like
+real traffic: ${viewers} distinct viewers, each sending a few requests a minute, with the
+schema's own field limits, the default per-client limit and \`LOG_LEVEL=info\`; Redis on
+for one home scenario and off for the others; and ${manyClients} viewers never seen before,
+once each. Absolute numbers move from run to run and machine to machine; the ratios
+within one run are what count.
 
 ## How to run
 
 \`\`\`sh
 npm run bench              # full run, ~${Math.round(input.durationSec / 60)} min here: rewrites this file and bench/results/latest.json
-npm run bench -- --quick   # CI smoke run, < 1 min, backends at 0 ms only: bench/results/quick.json only
-npm run bench -- --help    # options (--no-pin, --autocannon-rate, --cpu-prof)
+npm run bench -- --quick   # CI smoke run, < 2 min: every scenario at a small scale, backends at 0 ms only: bench/results/quick.json only
+npm run bench -- --help    # options (--no-redis, --no-pin, --autocannon-rate, --cpu-prof)
 \`\`\`
 
 Run it on an otherwise idle machine: the servers and the load generator share its cores.
+Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as in CI) unless
+\`--no-redis\`.
 
 ## Method
 
 - **Processes.** Each server runs in its own Node process (\`bench/child-process.ts\`), so
   its RSS and CPU time are its own; the runner reads them from \`/proc/<pid>\` (RSS sampled
   every 250 ms, the peak reported; CPU % = CPU seconds ÷ wall seconds × 100, so 100 % = one
-  core). The four reference backends (\`backends/\`) share one process; the "backends alone"
+  core). The four reference backends (\`backends/\`) share one process, seeded with every
+  viewer of the run (u1…u${settings.viewers + settings.manyClients.viewers}, 10 orders each); the "backends alone"
   rows show that process's RSS and CPU. Every child is killed when the runner exits, fails or
   is interrupted. The servers run compiled (\`tsc\` → \`bench/.build\`), as the Docker image
   runs \`dist/\`: under tsx they would carry its loader (~45 MB of RSS) and source-mapped stack
   traces (every thrown error costlier).
-- **Pinning.** ${input.pinning}.
+- **Pinning.** ${input.pinning}. Redis, when used, is not pinned (it may be shared).
 - **Servers.**
   - *gateway*: \`loadConfig\` + \`createGateway\` as \`src/main.ts\` builds it, \`NODE_ENV=production\`,
-    pino at \`info\` into /dev/null, metrics, resilience policies, in-memory tiered cache,
-    and whatever else \`createGateway\` turns on. \`BREAKER_HALF_OPEN_AFTER_MS=600000\` keeps an
-    opened breaker open during the measurement. Two limits are raised out of reach, because
-    the benchmark's 50 users each send dozens of requests per second (no phone does): the
-    per-client limit (\`CLIENT_RATE_LIMIT\`) and the per-user field limits of the schema's
-    \`@rateLimit\` fields (a \`GATEWAY_CONFIG\` file with \`rateLimits\`, written by
-    \`bench/gateway-config-file.ts\`). The limiters still run on every request: their cost is in
-    the numbers, only their refusals are not.
+    pino at \`info\` into /dev/null, metrics, resilience policies, tiered cache (in memory; L1 +
+    Redis with \`REDIS_URL\` in the Redis scenario), and whatever else \`createGateway\` turns on.
+    \`BREAKER_HALF_OPEN_AFTER_MS=600000\` keeps an opened breaker open during the measurement.
+    Nothing is relaxed: the per-client limit is \`CLIENT_RATE_LIMIT\`'s default (600 per 60 s per
+    client; a client is its viewer) and the schema's own \`@rateLimit\` field limits apply
+    (${describeRateLimits(input.rateLimits)}, per viewer). The load is spread over ${viewers} viewers so
+    that none of them goes over a limit, as phones do not; an answer refused by a limit makes
+    the run invalid (see "Fairness check").
   - *hand-written BFF* (\`bench/baseline-bff.ts\`): node:http + one undici Pool per backend;
     the same backend calls (users batch, orders list, one catalog batch for every product of
-    the screen, recommendations), the same JWT check (jose, HS256; verified on every request,
-    where the gateway remembers tokens it verified),
-    TTL caches for products, users and recommendation lists with the gateway's fresh TTLs,
-    X-Request-ID / X-User-Id forwarded. No retries, breaker or deadline: a backend call simply
-    times out after 1 s (undici's \`headersTimeout\`, whose coarse timer fires after 1–1.5 s),
-    which is what hand-written code usually does.
+    the screen, recommendations), verifies the JWT itself on every request (jose, HS256; the
+    gateway remembers tokens it verified), TTL caches for products, users and recommendation
+    lists with the gateway's fresh TTLs (unbounded Maps), X-Request-ID / X-User-Id forwarded.
+    No retries, breaker or deadline: a backend call simply times out after 1 s (undici's
+    \`headersTimeout\`, whose coarse timer fires after 1–1.5 s), which is what hand-written
+    code usually does. No Redis, in any scenario.
   - *Apollo Server 5* (\`bench/apollo-server.ts\`): \`startStandaloneServer\` over the SAME
     executable schema (\`createSchema()\`), resolvers, DataLoaders and per-request context as the
-    gateway, built from the same services — so it has the same cache and the same resilience
-    policies (retries, breakers, bulkheads, deadline). None of the gateway's plugins (metrics,
-    access log, rate and query limits, persisted queries, compression, HTTP caching).
-- **Scenarios** (GraphQL POST, \`Authorization: Bearer\`, rotating over users u1…u50 with their
-  own tokens, each connection starting at its own place in the list; no \`Accept-Encoding\`,
-  so nobody compresses):
+    gateway, built from the same services — so it has the same cache (with Redis in the Redis
+    scenario) and the same resilience policies (retries, breakers, bulkheads, deadline). None
+    of the gateway's plugins (metrics, access log, rate and query limits, persisted queries,
+    compression, HTTP caching).
+- **Scenarios** (GraphQL POST, \`Authorization: Bearer\`, rotating over ${viewers} viewers u1…u${settings.viewers}
+  with their own tokens, each connection starting at its own place in the list; no
+  \`Accept-Encoding\`, so nobody compresses):
   - *home*: \`viewer { id name avatarUrl orders(first: 10) { nodes { … items { … product { … } } } } }
-    recommendations(first: 5) { … }\` — closed loop, ${settings.connections} connections.
+    recommendations(first: 5) { … }\` — closed loop, ${settings.connections} connections, no Redis.
+  - *home, Redis on*: the same, on fresh server processes whose gateway and Apollo Server get
+    \`REDIS_URL\` (L2 cache, persisted queries, the per-client and field limit counters), each
+    with its own key prefix (\`GATEWAY_CONFIG\` \`cache.keyPrefix\`), checked to have written keys
+    and deleted after the phase. The hand-written BFF runs in the same rounds without Redis.
   - *small*: \`product(id)\` over p1…p500 — closed loop.
-  - *home @ 500 req/s*: home at a fixed rate, for latency. The **added latency** is the
+  - *home @ ${FIXED_RATE} req/s*: home at a fixed rate, for latency. The **added latency** is the
     server's p99 minus the p99 of the backends alone, measured the same way (same generator,
-    rate and connections) on \`GET /orders?userId=uN&limit=10\`, the one backend call of a home
-    request that is never cached (users, products and recommendation lists are served from
-    the caches in steady state — see calls/query).
+    rate and connections) on \`GET /orders?userId=uN&limit=10\` over the same viewers, the one
+    backend call of a home request that is not cached (users, products and recommendation
+    lists are served from the caches in steady state — see calls/query).
+  - *many clients*: fresh processes (no Redis: per-client state then lives in the process),
+    each warmed up for ${settings.warmupSec} s at ${settings.manyClients.rate} req/s on the rotating viewers, then one home
+    request from each of ${manyClients} further viewers it has never seen (u${settings.viewers + 1}…u${settings.viewers + settings.manyClients.viewers}), in order,
+    at a fixed ${settings.manyClients.rate} req/s (paced, open loop). Reported: RSS just before the first request
+    and just after the last answer, each read right after a full garbage collection the runner
+    asks the server for over IPC (**RSS growth**; the V8 heap still in use after those
+    collections, **heap growth**, tells retained state from pages V8 keeps), and the median
+    latency of the first 10 % and of the last 10 % of the requests (**early/late**): whether
+    the server grows, or slows down, with the number of clients it has met. Every request is
+    a cache miss for that viewer (user, orders, recommendations). Run once, at the first
+    backend latency.
   - *home, recs hung*: the recommendations backend never answers (\`POST /__faults {"mode":"hang"}\`).
     Servers are started afresh for the hung phase (nothing cached, so cached recommendation
     lists cannot hide the hang); before the first measurement, load runs until the server's
     recommendations breaker is open (gateway: \`GET /health/detailed\`; Apollo: the same policy
     objects, read over IPC) and it is checked to be still open after each measurement. The
     hand-written BFF has no breaker and waits for its 1 s timeout. Closed loop: throughput.
-  - *recs hung @ 500 req/s*: the same at the fixed rate, for the latency target — in a closed
+  - *recs hung @ ${FIXED_RATE} req/s*: the same at the fixed rate, for the latency target — in a closed
     loop latency is connections ÷ throughput (waiting for the CPU), whatever the breaker does.
-    Gateway and Apollo only: without a breaker, 500 req/s of 1 s waits only piles up a queue.
+    Gateway and Apollo only: without a breaker, ${FIXED_RATE} req/s of 1 s waits only piles up a queue.
 - **Generators.** Closed-loop scenarios use autocannon (programmatically). The fixed-rate
-  scenario uses ${settings.rateGenerator === 'paced' ? 'an open-loop paced generator (`bench/paced-load.ts`, wrk2-style: request *i* is sent at *i*/rate and its latency counts from then, so a stall cannot hide)' : "autocannon's `overallRate`"}.
+  scenarios use ${settings.rateGenerator === 'paced' ? 'an open-loop paced generator (`bench/paced-load.ts`, wrk2-style: request *i* is sent at *i*/rate and its latency counts from then, so a stall cannot hide)' : "autocannon's `overallRate`"}.
   autocannon's \`overallRate\` is not used for it by default: it gives each connection a quota per
   second that it fires back-to-back at the start of the second, so "500 req/s over 50
   connections" is a burst of 50 concurrent requests every second rather than a steady rate
   (\`--autocannon-rate\` measures with it anyway). Latencies are the exact per-response times
-  (autocannon's own histogram keeps whole milliseconds and has no p95).
+  (autocannon's own histogram keeps whole milliseconds and has no p95). Many clients always
+  uses the paced generator.
 - **Rounds.** ${settingsLine(settings)}: servers alternate within a round (gateway,
   hand-written, Apollo, gateway, …) and the tables show the median of the rounds. Per backend
-  latency there is one set of server processes for the healthy scenarios and a fresh one for
-  the hung ones, reused by every round. Each process gets ${settings.warmupSec} s of warm-up before its
+  latency there is one set of server processes for the healthy scenarios, a fresh one for the
+  Redis scenario and another for the hung ones, each reused by every round (many clients: one
+  more set, one run per server — a second round would meet no new viewer). Each process gets ${settings.warmupSec} s of warm-up before its
   first measurement (JIT, pools, caches) and ${settings.rewarmSec} s before each later one (another
   scenario or round: enough to refill caches that expired while the other servers ran).
 - **Backend calls per query** = requests counted by the backends (\`/__stats\`, reset before each
   measurement) ÷ GraphQL responses completed.
 - **Fairness check.** Before a server is first measured on a scenario, the same requests are
-  sent to it once and its \`data\` must equal the gateway's (keys in any order); the run stops
-  on any difference. Under load, 2xx answers carrying GraphQL \`errors\` are counted ("error
-  answers"): expected only in the hung scenarios; anywhere else (or any non-2xx or socket
-  error) the run is reported invalid and exits non-zero.
+  sent to it once (the first 100 viewers of home) and its \`data\` must equal the gateway's
+  (keys in any order); the run stops on any difference. Under load, 2xx answers carrying
+  GraphQL \`errors\` are counted ("error answers"): expected only in the hung scenarios;
+  anywhere else (or any non-2xx or socket error) the run is reported invalid and exits
+  non-zero — among them \`RATE_LIMITED\` answers, should a viewer go over a limit.
+- **Targets** marked "below target scale" were measured with fewer viewers than they ask for
+  (a quick run): indicative only.
 
 ## Machine
 
@@ -165,13 +197,19 @@ Run it on an otherwise idle machine: the servers and the load generator share it
     out.push('');
     for (const line of ratioLines(rows, latency)) out.push(`- ${line}`);
     out.push('');
+    const growth = growthTable(rows, latency, 'markdown');
+    if (growth !== null) {
+      out.push(`Many clients: ${manyClients} new viewers, once each (RSS and heap after a full GC before and after; early/late = median of the first/last 10 %):\n`);
+      out.push(growth);
+      out.push('');
+    }
   }
 
   out.push('## Targets\n');
   out.push(
     renderTable(
       ['target', 'measured', 'result'],
-      input.targets.map((t) => [t.target, t.measured, verdict(t.pass)]),
+      input.targets.map((t) => [t.target, t.measured, verdict(t)]),
       'markdown',
     ),
   );

@@ -4,15 +4,17 @@
  */
 import type { BenchSettings } from './settings.js';
 import { findRow, type SummaryRow } from './summarize.js';
-import { addedLatencyMs } from './targets.js';
+import { addedLatencyMs, lateOverEarly } from './targets.js';
 
 export type TableFormat = 'text' | 'markdown';
 
-const SCENARIO_ORDER = ['home', 'small', 'fixed-rate', 'home-hung', 'hung-fixed-rate'];
+const SCENARIO_ORDER = ['home', 'home-redis', 'small', 'fixed-rate', 'many-clients', 'home-hung', 'hung-fixed-rate'];
 const SCENARIO_LABELS: Record<string, string> = {
   home: 'home',
+  'home-redis': 'home, Redis on',
   small: 'small',
   'fixed-rate': 'home @ 500 req/s',
+  'many-clients': 'many clients',
   'home-hung': 'home, recs hung',
   'hung-fixed-rate': 'recs hung @ 500 req/s',
 };
@@ -25,6 +27,7 @@ const SERVER_LABELS: Record<string, string> = {
 };
 
 const num = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const signed = (value: number): string => `${value >= 0 ? '+' : ''}${num(value, 1)}`;
 
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], format: TableFormat): string {
   if (format === 'markdown') {
@@ -63,10 +66,49 @@ export function resultsTable(rows: readonly SummaryRow[], backendLatencyMs: numb
   return renderTable(headers, cells, format);
 }
 
+/** The runs of distinct clients at this backend latency: RSS before and after, early and late medians; null when there are none. */
+export function growthTable(rows: readonly SummaryRow[], backendLatencyMs: number, format: TableFormat): string | null {
+  const headers = [
+    'server',
+    'viewers',
+    'req/s',
+    'RSS start MB',
+    'RSS end MB',
+    'RSS growth MB',
+    'heap growth MB',
+    'early p50 ms',
+    'late p50 ms',
+    'late/early',
+    'p99 ms',
+    'CPU %',
+  ];
+  const cells: string[][] = [];
+  for (const server of SERVER_ORDER) {
+    const row = findRow(rows, backendLatencyMs, 'many-clients', server);
+    if (row?.growth === undefined) continue;
+    const g = row.growth;
+    cells.push([
+      SERVER_LABELS[server] ?? server,
+      String(g.clients),
+      num(row.reqPerSec, 0),
+      num(g.rssStartMb, 0),
+      num(g.rssEndMb, 0),
+      signed(g.rssGrowthMb),
+      signed(g.heapEndMb - g.heapStartMb),
+      num(g.earlyP50, 2),
+      num(g.lateP50, 2),
+      num(lateOverEarly(row), 2),
+      num(row.p99, 2),
+      num(row.cpuPercent, 0),
+    ]);
+  }
+  return cells.length === 0 ? null : renderTable(headers, cells, format);
+}
+
 /** Throughput ratios and the added latency at the fixed rate, one line each. */
 export function ratioLines(rows: readonly SummaryRow[], backendLatencyMs: number): string[] {
   const lines: string[] = [];
-  for (const scenario of ['home', 'small', 'home-hung']) {
+  for (const scenario of ['home', 'home-redis', 'small', 'home-hung']) {
     const gateway = findRow(rows, backendLatencyMs, scenario, 'gateway');
     const baseline = findRow(rows, backendLatencyMs, scenario, 'baseline');
     const apollo = findRow(rows, backendLatencyMs, scenario, 'apollo');
@@ -102,6 +144,8 @@ export function consoleReport(rows: readonly SummaryRow[], settings: BenchSettin
     parts.push(resultsTable(rows, latency, 'text'));
     parts.push('');
     parts.push(...ratioLines(rows, latency));
+    const growth = growthTable(rows, latency, 'text');
+    if (growth !== null) parts.push('', 'Many clients (each viewer once; RSS and heap after a full GC before and after):', '', growth);
   }
   return parts.join('\n');
 }

@@ -3,11 +3,16 @@
  * Server 5, at two backend latencies, in one run. See docs/performance.md
  * ("Method") for what is measured and why, and `npm run bench -- --help`.
  *
- * Per backend latency:
- *   1. healthy phase: one process per server; every round runs home, small and
- *      the fixed rate on each server in turn (gateway, hand-written, Apollo, …),
- *      then the backends alone at the fixed rate;
- *   2. hung phase: fresh server processes (nothing cached), recommendations
+ * Per backend latency (backends seeded with every viewer of the run):
+ *   1. healthy phase: one process per server, no Redis; every round runs home,
+ *      small and the fixed rate on each server in turn (gateway, hand-written,
+ *      Apollo, …), then the backends alone at the fixed rate;
+ *   2. Redis phase: fresh processes, the gateway and Apollo with REDIS_URL (a key
+ *      prefix per server, deleted afterwards); every round runs home on each;
+ *   3. many-clients phase (first backend latency only): fresh processes, no Redis;
+ *      each server warms up at the scenario's rate, then gets one home request from
+ *      each of 20,000 viewers it has never seen;
+ *   4. hung phase: fresh server processes (nothing cached), recommendations
  *      hung, each breaker opened once, then the rounds as above.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +21,7 @@ import { BackendControl } from './backend-control.js';
 import { buildServers } from './build-servers.js';
 import { killAllChildren } from './child-process.js';
 import { detectPinning, LOAD_CORE, type Pinning } from './cpu-pinning.js';
+import { connectBenchRedis, type BenchRedis } from './bench-redis.js';
 import { writeGatewayConfigFile } from './gateway-config-file.js';
 import { machineInfo } from './machine-info.js';
 import { applyLoad, loadUntil, measure, type LoadPlan, type Measurement } from './measure.js';
@@ -28,15 +34,18 @@ import {
   FIXED_RATE,
   HEALTHY_SCENARIOS,
   HUNG_SCENARIOS,
+  REDIS_SCENARIOS,
+  seededUsers,
   userTokens,
   type Scenario,
   type ScenarioId,
 } from './scenarios.js';
-import { startBackends, startServers, stopServers, type Backends, type BenchServer } from './servers.js';
+import { describeRateLimits, schemaRateLimits } from './schema-rate-limits.js';
+import { SERVER_NAMES, startBackends, startServers, stopServers, type Backends, type BenchServer, type ServerName } from './servers.js';
 import { parseSettings, USAGE, type BenchSettings } from './settings.js';
 import { round } from './stats.js';
 import { summarize } from './summarize.js';
-import { evaluateTargets } from './targets.js';
+import { evaluateTargets, verdict } from './targets.js';
 import { checkValidity } from './validity.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -49,8 +58,11 @@ interface LatencyContext {
   pinning: Pinning;
   /** The compiled server entries (build-servers.ts). */
   buildDir: string;
-  gatewayConfigFile: string;
   profileDir: string | undefined;
+  /** null: `--no-redis`. */
+  redis: BenchRedis | null;
+  /** Keys each server wrote to Redis in the Redis phase, by `server@latency` (proof it used Redis). */
+  redisKeys: Record<string, number>;
   backends: Backends;
   control: BackendControl;
   /** The gateway's answers of this latency are the reference of the fairness check. */
@@ -60,7 +72,7 @@ interface LatencyContext {
 }
 
 async function main(): Promise<void> {
-  const parsed = parseSettings(process.argv.slice(2));
+  const parsed = parseSettings(process.argv.slice(2), process.env);
   if (parsed === 'help') {
     process.stdout.write(USAGE);
     return;
@@ -71,82 +83,101 @@ async function main(): Promise<void> {
   const pinning = detectPinning(!settings.pin);
   pinning.pin(process.pid, LOAD_CORE);
   const started = performance.now();
-  const scenarios = buildScenarios(await userTokens());
+  const counts = { viewers: settings.viewers, manyClients: settings.manyClients.viewers };
   const measurements: Measurement[] = [];
   log(`bench (${settings.mode}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
   log(`${pinning.description}; about ${Math.round(plannedSeconds(settings) / 60)} min of load planned`);
-  log('compiling the servers (tsc → bench/.build)');
-  const buildDir = buildServers();
-  const gatewayConfig = writeGatewayConfigFile(buildDir);
-  if (gatewayConfig.fields.length > 0) log(`field rate limits raised out of reach for the benchmark's 50 users: ${gatewayConfig.fields.join(', ')}`);
-
-  for (const latencyMs of settings.backendLatenciesMs) {
-    const backends = await startBackends(buildDir, latencyMs, pinning);
-    try {
-      const context: LatencyContext = {
-        settings,
-        scenarios,
-        pinning,
-        buildDir,
-        gatewayConfigFile: gatewayConfig.path,
-        profileDir: settings.cpuProf ? `${RESULTS_DIR}profiles` : undefined,
-        backends,
-        control: new BackendControl(backends.urls),
-        checker: new ResponseChecker(),
-        latencyMs,
-        record: (m) => {
-          measurements.push(m);
-          log(progressLine(m));
-        },
-      };
-      await healthyPhase(context);
-      await hungPhase(context);
-    } finally {
-      await backends.stop();
-    }
-  }
-
-  const durationSec = (performance.now() - started) / 1000;
-  const rows = summarize(measurements);
-  const targets = evaluateTargets(rows, settings.backendLatenciesMs);
-  const { problems, notes } = checkValidity(measurements);
-  process.stdout.write(`${consoleReport(rows, settings)}\n\nTargets\n`);
-  for (const t of targets) process.stdout.write(`  ${t.pass === null ? 'NOT MEASURED' : t.pass ? 'PASS' : 'MISS'}  ${t.target}: ${t.measured}\n`);
-  if (notes.length > 0) process.stdout.write(`\nNotes\n${notes.map((n) => `  - ${n}`).join('\n')}\n`);
-
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const resultsFile = settings.cpuProf ? 'profile-run.json' : settings.mode === 'quick' ? 'quick.json' : 'latest.json';
-  const json = {
-    settings,
-    machine,
-    pinning: pinning.description,
-    rateLimitedFieldsRaised: gatewayConfig.fields,
-    durationSec: round(durationSec, 1),
-    targets,
-    problems,
-    notes,
-    summary: rows,
-    measurements,
-  };
-  writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(json, null, 2)}\n`);
-  log(`\nwrote bench/results/${resultsFile} (${Math.round(durationSec)} s)`);
-  if (settings.mode === 'full' && !settings.cpuProf) {
-    const doc = performanceDoc(
-      { settings, machine, pinning: pinning.description, rows, targets, problems, notes, durationSec },
-      preservedProfileSection(DOC_PATH),
+  // Before anything slow: a run that needs Redis fails at once without it.
+  const redis = settings.redisUrl === null ? null : await connectBenchRedis(settings.redisUrl);
+  const redisKeys: Record<string, number> = {};
+  try {
+    const signing = performance.now();
+    const scenarios = buildScenarios(await userTokens(seededUsers(counts)), counts, settings.manyClients.rate);
+    log(`${seededUsers(counts)} viewer tokens signed in ${Math.round(performance.now() - signing)} ms`);
+    const rateLimits = schemaRateLimits();
+    log(
+      `${settings.viewers} viewers rotating, ${settings.manyClients.viewers} more for many clients; the schema's field limits ` +
+        `(${describeRateLimits(rateLimits)}) and the default per-client limit apply`,
     );
-    writeFileSync(DOC_PATH, doc);
-    log('wrote docs/performance.md');
-  }
-  if (problems.length > 0) {
-    process.stderr.write(`\nINVALID RUN: these measurements are not comparable:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-    process.exitCode = 1;
+    log('compiling the servers (tsc → bench/.build)');
+    const buildDir = buildServers();
+
+    for (const latencyMs of settings.backendLatenciesMs) {
+      const backends = await startBackends(buildDir, latencyMs, seededUsers(counts), pinning);
+      try {
+        const context: LatencyContext = {
+          settings,
+          scenarios,
+          pinning,
+          buildDir,
+          profileDir: settings.cpuProf ? `${RESULTS_DIR}profiles` : undefined,
+          redis,
+          redisKeys,
+          backends,
+          control: new BackendControl(backends.urls),
+          checker: new ResponseChecker(),
+          latencyMs,
+          record: (m) => {
+            measurements.push(m);
+            log(progressLine(m));
+          },
+        };
+        await healthyPhase(context);
+        if (redis !== null) await redisPhase(context, redis);
+        // Per-client state does not depend on the backends' latency: once is enough.
+        if (latencyMs === settings.backendLatenciesMs[0]) await manyClientsPhase(context);
+        await hungPhase(context);
+      } finally {
+        await backends.stop();
+      }
+    }
+
+    const durationSec = (performance.now() - started) / 1000;
+    const rows = summarize(measurements);
+    const targets = evaluateTargets(rows, { backendLatenciesMs: settings.backendLatenciesMs, viewers: settings.viewers, manyClients: settings.manyClients.viewers });
+    const { problems, notes } = checkValidity(measurements);
+    if (redis === null) notes.push('run with --no-redis: the "home, Redis on" scenario was not measured');
+    process.stdout.write(`${consoleReport(rows, settings)}\n\nTargets\n`);
+    for (const t of targets) process.stdout.write(`  ${verdict(t)}  ${t.target}: ${t.measured}\n`);
+    if (notes.length > 0) process.stdout.write(`\nNotes\n${notes.map((n) => `  - ${n}`).join('\n')}\n`);
+
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const resultsFile = settings.cpuProf ? 'profile-run.json' : settings.mode === 'quick' ? 'quick.json' : 'latest.json';
+    const json = {
+      settings,
+      machine,
+      pinning: pinning.description,
+      schemaRateLimits: rateLimits,
+      redisKeysWritten: redisKeys,
+      durationSec: round(durationSec, 1),
+      targets,
+      problems,
+      notes,
+      summary: rows,
+      measurements,
+    };
+    writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(json, null, 2)}\n`);
+    log(`\nwrote bench/results/${resultsFile} (${Math.round(durationSec)} s)`);
+    if (settings.mode === 'full' && !settings.cpuProf) {
+      const doc = performanceDoc(
+        { settings, machine, pinning: pinning.description, rows, targets, problems, notes, durationSec, rateLimits },
+        preservedProfileSection(DOC_PATH),
+      );
+      writeFileSync(DOC_PATH, doc);
+      log('wrote docs/performance.md');
+    }
+    if (problems.length > 0) {
+      process.stderr.write(`\nINVALID RUN: these measurements are not comparable:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await redis?.close();
   }
 }
 
 /** Every backend healthy: the rounds on one set of server processes, then the backends alone. */
 async function healthyPhase(ctx: LatencyContext): Promise<void> {
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.gatewayConfigFile, ctx.pinning, ctx.profileDir);
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, profiling(ctx));
   const warmedUp = new Set<string>();
   try {
     for (let round = 1; round <= ctx.settings.rounds; round += 1) {
@@ -156,7 +187,7 @@ async function healthyPhase(ctx: LatencyContext): Promise<void> {
       // The comparator of "added latency": the one uncached backend call of a home screen, at the same rate.
       const plan: LoadPlan = {
         origin: ctx.backends.urls.orders,
-        requests: backendOnlyRequests(),
+        requests: backendOnlyRequests(ctx.settings.viewers),
         connections: ctx.settings.connections,
         rate: FIXED_RATE,
         rateGenerator: ctx.settings.rateGenerator,
@@ -171,12 +202,67 @@ async function healthyPhase(ctx: LatencyContext): Promise<void> {
 }
 
 /**
+ * The gateway and Apollo Server with REDIS_URL (the hand-written BFF has no Redis and
+ * runs as before, so that the rounds still alternate the three). Fresh processes, each
+ * with a key prefix of its own; afterwards each must have written keys (proof it used
+ * Redis), and its keys are deleted.
+ */
+async function redisPhase(ctx: LatencyContext, redis: BenchRedis): Promise<void> {
+  const usesRedis = (name: ServerName) => name !== 'baseline';
+  const prefixes = new Map<ServerName, string>(SERVER_NAMES.filter(usesRedis).map((name) => [name, redis.keyPrefix(`${name}${ctx.latencyMs}`)]));
+  const envOf = (name: ServerName) => {
+    const keyPrefix = prefixes.get(name);
+    return keyPrefix === undefined ? {} : { redisUrl: redis.url, gatewayConfigFile: writeGatewayConfigFile(ctx.buildDir, name, keyPrefix) };
+  };
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), envOf });
+  const warmedUp = new Set<string>();
+  try {
+    for (let round = 1; round <= ctx.settings.rounds; round += 1) {
+      for (const id of REDIS_SCENARIOS) {
+        for (const server of servers) await warmCheckMeasure(ctx, server, ctx.scenarios[id], round, warmedUp);
+      }
+    }
+    for (const [name, prefix] of prefixes) {
+      const keys = await redis.countKeys(prefix);
+      if (keys === 0) throw new Error(`${name} wrote no key to Redis at ${redis.url} during the Redis phase: it did not use it`);
+      ctx.redisKeys[`${name}@${ctx.latencyMs}ms`] = keys;
+    }
+  } finally {
+    await stopServers(servers);
+    for (const prefix of prefixes.values()) await redis.deleteKeys(prefix);
+  }
+}
+
+/**
+ * Each server meets `manyClients.viewers` viewers it has never seen, one home request
+ * each, at a fixed rate. Fresh processes without Redis (per-client state then lives in
+ * the process, where it would grow), warmed up first at the same rate on the rotating
+ * viewers (JIT, pools, caches), so early and late requests meet the same warm process.
+ * RSS is read after a full GC before and after (measure.ts): the growth is what the new
+ * viewers left behind, not garbage the next collection would free.
+ */
+async function manyClientsPhase(ctx: LatencyContext): Promise<void> {
+  const scenario = ctx.scenarios['many-clients'];
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, profiling(ctx));
+  try {
+    for (const server of servers) {
+      const warmUp = planFor(ctx.settings, server.origin, { requests: ctx.scenarios.home.requests, rate: scenario.rate });
+      await applyLoad({ ...warmUp, rateGenerator: 'paced' }, ctx.settings.warmupSec);
+      const plan: LoadPlan = { ...planFor(ctx.settings, server.origin, scenario), once: true };
+      ctx.record(await measure({ ...measureOptions(ctx, server.name, server.pid, scenario.id, plan, 1), collectGarbage: () => server.collectGarbage() }));
+    }
+  } finally {
+    await stopServers(servers);
+  }
+}
+
+/**
  * Recommendations hung. Fresh processes: a recommendation list cached during the
  * healthy phase (fresh for 30 s) would hide the hang. A server with a breaker gets
  * load until it is open (BREAKER_HALF_OPEN_AFTER_MS keeps it open for the phase).
  */
 async function hungPhase(ctx: LatencyContext): Promise<void> {
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.gatewayConfigFile, ctx.pinning, ctx.profileDir);
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, profiling(ctx));
   const warmedUp = new Set<string>();
   const breakerOpenAfterMs = new Map<string, number>();
   try {
@@ -230,6 +316,10 @@ function warmUpSeconds(settings: BenchSettings, warmedUp: Set<string>, server: s
   return settings.warmupSec;
 }
 
+function profiling(ctx: LatencyContext): { profileDir?: string } {
+  return ctx.profileDir === undefined ? {} : { profileDir: ctx.profileDir };
+}
+
 function planFor(settings: BenchSettings, origin: string, scenario: Pick<Scenario, 'requests' | 'rate'>): LoadPlan {
   return {
     origin,
@@ -260,15 +350,18 @@ async function checkOnce(checker: ResponseChecker, server: BenchServer, scenario
   else await checker.compare(server.name, server.origin, scenario);
 }
 
-/** Seconds of warm-up and measurement the settings add up to (start-ups and breaker waits not included). */
-function plannedSeconds(settings: BenchSettings): number {
+/** Seconds of warm-up and measurement the settings add up to (start-ups, seeding and breaker waits not included). */
+export function plannedSeconds(settings: BenchSettings): number {
   const servers = 3;
   const healthy = HEALTHY_SCENARIOS.length * servers + 1; // + the backends alone
+  const withRedis = settings.redisUrl === null ? 0 : REDIS_SCENARIOS.length * servers;
   const hung = HUNG_SCENARIOS.length * servers - 1; // the baseline skips the hung fixed rate
-  const cells = settings.rounds * (healthy + hung);
-  const firstWarmUps = 2 * servers; // one per server process, two process sets per latency
+  const cells = settings.rounds * (healthy + withRedis + hung);
+  const processSets = settings.redisUrl === null ? 2 : 3; // healthy, Redis, hung
+  const firstWarmUps = processSets * servers; // one per server process
   const perLatency = cells * (settings.rewarmSec + settings.durationSec) + firstWarmUps * (settings.warmupSec - settings.rewarmSec);
-  return settings.backendLatenciesMs.length * perLatency;
+  const manyClients = servers * (settings.warmupSec + settings.manyClients.viewers / settings.manyClients.rate);
+  return settings.backendLatenciesMs.length * perLatency + manyClients;
 }
 
 function progressLine(m: Measurement): string {
@@ -279,7 +372,11 @@ function progressLine(m: Measurement): string {
     `p99 ${m.latencyMs.p99.toFixed(2).padStart(7)} ms  RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB  CPU ${m.cpuPercent.toFixed(0).padStart(3)} %  ` +
     `${m.callsPerQuery.toFixed(2)} calls/query` +
     (bad > 0 ? `  ${m.non2xx} non-2xx, ${m.errors} errors` : '') +
-    (m.errorAnswers > 0 ? `  ${m.errorAnswers} error answers` : '')
+    (m.errorAnswers > 0 ? `  ${m.errorAnswers} error answers` : '') +
+    (m.growth === undefined
+      ? ''
+      : `  ${m.growth.clients} viewers: RSS ${m.growth.rssStartMb.toFixed(0)} → ${m.growth.rssEndMb.toFixed(0)} MB, ` +
+        `p50 first 10 % ${m.growth.earlyP50.toFixed(2)} ms, last 10 % ${m.growth.lateP50.toFixed(2)} ms`)
   );
 }
 

@@ -4,8 +4,9 @@
  */
 import { join } from 'node:path';
 import { startChild, type ChildServer } from './child-process.js';
+import type { HeapAfterGc } from './child-protocol.js';
 import { LOAD_CORE, SERVER_CORE, type Pinning } from './cpu-pinning.js';
-import { serverEnv, type BackendUrls } from './server-env.js';
+import { serverEnv, type BackendUrls, type ServerEnvOptions } from './server-env.js';
 
 export type ServerName = 'gateway' | 'baseline' | 'apollo';
 
@@ -24,6 +25,8 @@ export interface BenchServer {
   readonly pid: number;
   /** State of the recommendations breaker; null for a server without one (the baseline). */
   recommendationsBreaker(): Promise<string | null>;
+  /** A full garbage collection in the server (over IPC); the heap it still uses. */
+  collectGarbage(): Promise<HeapAfterGc>;
   stop(): Promise<void>;
 }
 
@@ -33,36 +36,42 @@ export interface Backends {
   stop(): Promise<void>;
 }
 
-/** `buildDir`: the compiled bench/ directory (build-servers.ts). */
-export async function startBackends(buildDir: string, latencyMs: number, pinning: Pinning): Promise<Backends> {
+/** Orders per seeded user: the 10 the home screen shows (30, the default seed, would triple the backends' memory for 22,000 users). */
+const BENCH_ORDERS_PER_USER = 10;
+
+/** `buildDir`: the compiled bench/ directory (build-servers.ts). `users`: u1…uN seeded, each with orders. */
+export async function startBackends(buildDir: string, latencyMs: number, users: number, pinning: Pinning): Promise<Backends> {
   const child = await startChild<{ urls: BackendUrls }>({
     name: `backends (${latencyMs} ms)`,
     entry: join(buildDir, 'backends-server.js'),
-    env: { NODE_ENV: 'production', BENCH_BACKEND_LATENCY_MS: String(latencyMs) },
+    env: {
+      NODE_ENV: 'production',
+      BENCH_BACKEND_LATENCY_MS: String(latencyMs),
+      BENCH_SEED_USERS: String(users),
+      BENCH_ORDERS_PER_USER: String(BENCH_ORDERS_PER_USER),
+    },
     core: LOAD_CORE,
     pinning,
   });
   return { urls: child.info.urls, pid: child.pid, stop: () => child.stop() };
 }
 
-/**
- * Starts the three servers in parallel; if one fails, the others are stopped again.
- * `profileDir`: each server writes a V8 CPU profile to `<profileDir>/<server>/` when stopped.
- */
-export async function startServers(
-  buildDir: string,
-  urls: BackendUrls,
-  gatewayConfigFile: string,
-  pinning: Pinning,
-  profileDir?: string,
-): Promise<BenchServer[]> {
-  const env = serverEnv(urls, gatewayConfigFile);
+export interface StartServersOptions {
+  /** Each server writes a V8 CPU profile to `<profileDir>/<server>/` when stopped. */
+  profileDir?: string;
+  /** What differs per server (REDIS_URL, its key prefix); default nothing. */
+  envOf?: (name: ServerName) => ServerEnvOptions;
+}
+
+/** Starts the three servers in parallel; if one fails, the others are stopped again. */
+export async function startServers(buildDir: string, urls: BackendUrls, pinning: Pinning, options: StartServersOptions = {}): Promise<BenchServer[]> {
+  const { profileDir } = options;
   const settled = await Promise.allSettled(
     SERVER_NAMES.map((name) =>
       startChild<{ url: string }>({
         name,
         entry: join(buildDir, ENTRIES[name]),
-        env,
+        env: serverEnv(urls, options.envOf?.(name) ?? {}),
         core: SERVER_CORE,
         pinning,
         ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] }),
@@ -102,5 +111,12 @@ function toServer(name: ServerName, child: ChildServer<{ url: string }>): BenchS
       recommendationsBreaker = async () => null;
       break;
   }
-  return { name, origin, pid: child.pid, recommendationsBreaker, stop: () => child.stop() };
+  return {
+    name,
+    origin,
+    pid: child.pid,
+    recommendationsBreaker,
+    collectGarbage: () => child.probe<HeapAfterGc>('gc', 30_000),
+    stop: () => child.stop(),
+  };
 }

@@ -12,6 +12,17 @@ export interface BenchSettings {
   /** Rounds of every server × scenario, alternating servers; the report takes the median. */
   rounds: number;
   backendLatenciesMs: number[];
+  /**
+   * Distinct viewers (u1…uN, each with its own token) the home, small and fixed-rate
+   * scenarios rotate over. Real traffic has many clients, each sending a few requests:
+   * enough viewers keep each one under the schema's `@rateLimit` and the per-client
+   * limit, which the benchmark leaves at their defaults.
+   */
+  viewers: number;
+  /** The "many clients" scenario: this many further viewers, each sending one home request, at `rate` req/s. */
+  manyClients: { viewers: number; rate: number };
+  /** Redis for the "home, Redis on" scenario; null: `--no-redis`, that scenario is skipped. */
+  redisUrl: string | null;
   rateGenerator: RateGenerator;
   pin: boolean;
   /** Write a V8 CPU profile of each server process to bench/results/profiles/. */
@@ -20,13 +31,19 @@ export interface BenchSettings {
   breakerTimeoutMs: number;
 }
 
+/** Where Redis runs in development and CI (.ci/run); BENCH_REDIS_URL overrides it. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export const USAGE = `Usage: npm run bench [-- options]
 
-  (no option)         full run, about 15 min on 2 cores: bench/results/latest.json and
+  (no option)         full run, about 25 min on 2 cores: bench/results/latest.json and
                       docs/performance.md (its "## Profile" section is kept)
-  --quick             CI smoke run: 10 connections, 1 s warm-up, 2 s measured, 1 round,
-                      backends at 0 ms only; writes bench/results/quick.json only
-                      (docs/performance.md untouched)
+  --quick             CI smoke run, under 2 min: every scenario at a small scale (500
+                      viewers, 2,000 many-clients viewers, 10 connections, 1 s warm-up,
+                      2 s measured, 1 round, backends at 0 ms only); writes
+                      bench/results/quick.json only (docs/performance.md untouched)
+  --no-redis          skip the "home, Redis on" scenario (otherwise Redis must answer at
+                      BENCH_REDIS_URL, default ${DEFAULT_REDIS_URL})
   --no-pin            do not pin processes to cores with taskset
   --autocannon-rate   drive the fixed-rate scenario with autocannon's overallRate instead of
                       the paced open-loop generator (bursty; see bench/paced-load.ts)
@@ -34,12 +51,13 @@ export const USAGE = `Usage: npm run bench [-- options]
   --help              this text
 `;
 
-export function parseSettings(argv: readonly string[]): BenchSettings | 'help' {
-  const known = new Set(['--quick', '--no-pin', '--autocannon-rate', '--cpu-prof', '--help', '-h']);
+export function parseSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchSettings | 'help' {
+  const known = new Set(['--quick', '--no-redis', '--no-pin', '--autocannon-rate', '--cpu-prof', '--help', '-h']);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}\n\n${USAGE}`);
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const quick = argv.includes('--quick');
+  const redisUrl = env.BENCH_REDIS_URL === undefined || env.BENCH_REDIS_URL === '' ? DEFAULT_REDIS_URL : env.BENCH_REDIS_URL;
   return {
     mode: quick ? 'quick' : 'full',
     connections: quick ? 10 : 50,
@@ -49,6 +67,9 @@ export function parseSettings(argv: readonly string[]): BenchSettings | 'help' {
     rounds: quick ? 1 : 2,
     // Quick: 0 ms only (the setting the throughput targets are defined on), to stay well under 2 minutes.
     backendLatenciesMs: quick ? [0] : [0, 5],
+    viewers: quick ? 500 : 2_000,
+    manyClients: quick ? { viewers: 2_000, rate: 400 } : { viewers: 20_000, rate: 400 },
+    redisUrl: argv.includes('--no-redis') ? null : redisUrl,
     rateGenerator: argv.includes('--autocannon-rate') ? 'autocannon' : 'paced',
     pin: !argv.includes('--no-pin'),
     cpuProf: argv.includes('--cpu-prof'),

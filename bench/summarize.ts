@@ -3,7 +3,7 @@
  * scenario × server: the median of the rounds for every rate, latency and
  * resource figure, the sum for the failure counters.
  */
-import type { Measurement } from './measure.js';
+import type { ClientGrowth, Measurement } from './measure.js';
 import { median } from './stats.js';
 
 export interface SummaryRow {
@@ -22,6 +22,8 @@ export interface SummaryRow {
   errors: number;
   errorAnswers: number;
   firstErrorAnswer: string | null;
+  /** Runs of distinct clients: the median of each growth figure over the rounds that have them. */
+  growth?: ClientGrowth;
 }
 
 export function summarize(measurements: readonly Measurement[]): SummaryRow[] {
@@ -52,8 +54,27 @@ export function summarize(measurements: readonly Measurement[]): SummaryRow[] {
       errors: sum((m) => m.errors),
       errorAnswers: sum((m) => m.errorAnswers),
       firstErrorAnswer: group.find((m) => m.firstErrorAnswer !== null)?.firstErrorAnswer ?? null,
+      ...growthOf(group),
     };
   });
+}
+
+function growthOf(group: readonly Measurement[]): { growth?: ClientGrowth } {
+  const runs = group.flatMap((m) => (m.growth === undefined ? [] : [m.growth]));
+  if (runs.length === 0) return {};
+  const med = (pick: (g: ClientGrowth) => number) => median(runs.map(pick));
+  return {
+    growth: {
+      clients: med((g) => g.clients),
+      rssStartMb: med((g) => g.rssStartMb),
+      rssEndMb: med((g) => g.rssEndMb),
+      rssGrowthMb: med((g) => g.rssGrowthMb),
+      heapStartMb: med((g) => g.heapStartMb),
+      heapEndMb: med((g) => g.heapEndMb),
+      earlyP50: med((g) => g.earlyP50),
+      lateP50: med((g) => g.lateP50),
+    },
+  };
 }
 
 export function findRow(rows: readonly SummaryRow[], backendLatencyMs: number, scenario: string, server: string): SummaryRow | undefined {

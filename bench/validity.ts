@@ -10,6 +10,10 @@ import { HUNG_SCENARIOS } from './scenarios.js';
 
 const HUNG = new Set<string>(HUNG_SCENARIOS);
 
+/** Why a healthy run can be refused: its viewers ask more often than the schema's limits allow. */
+export const RATE_LIMITED_HINT =
+  " (RATE_LIMITED: some viewers went over the schema's @rateLimit: the server is faster than the viewer count allows for — raise `viewers` in bench/settings.ts)";
+
 export interface Validity {
   problems: string[];
   notes: string[];
@@ -22,7 +26,10 @@ export function checkValidity(measurements: readonly Measurement[]): Validity {
     const where = `${m.server} / ${m.scenario} (backends ${m.backendLatencyMs} ms, round ${m.round})`;
     if (!HUNG.has(m.scenario)) {
       if (m.non2xx + m.errors > 0) problems.push(`${where}: ${m.non2xx} non-2xx answers and ${m.errors} socket errors/timeouts`);
-      if (m.errorAnswers > 0) problems.push(`${where}: ${m.errorAnswers} answers carried GraphQL errors, e.g. ${m.firstErrorAnswer ?? ''}`);
+      if (m.errorAnswers > 0) {
+        const hint = m.firstErrorAnswer?.includes('RATE_LIMITED') === true ? RATE_LIMITED_HINT : '';
+        problems.push(`${where}: ${m.errorAnswers} answers carried GraphQL errors${hint}, e.g. ${m.firstErrorAnswer ?? ''}`);
+      }
     } else if (m.errors > 0) {
       problems.push(`${where}: ${m.errors} socket errors/timeouts`);
     }

@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeGatewayConfigFile } from '../../../bench/gateway-config-file.js';
+import { describeRateLimits, schemaRateLimits } from '../../../bench/schema-rate-limits.js';
+import { serverEnv } from '../../../bench/server-env.js';
+import { loadConfig } from '../../../src/config.js';
+
+const urls = { users: 'http://127.0.0.1:1', catalog: 'http://127.0.0.1:2', orders: 'http://127.0.0.1:3', recommendations: 'http://127.0.0.1:4' };
+
+describe('the servers of the benchmark run with the production defaults', () => {
+  it('no limit relaxed: the default per-client limit, the schema field limits, LOG_LEVEL=info, no Redis', () => {
+    const config = loadConfig(serverEnv(urls));
+    expect(config.production).toBe(true);
+    expect(config.logLevel).toBe('info');
+    expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
+    expect(config.fieldRateLimits).toEqual({});
+    expect(config.redisUrl).toBeNull();
+  });
+
+  it('the Redis scenario adds REDIS_URL and a GATEWAY_CONFIG that only sets the key prefix', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
+    // The longest prefix bench-redis.ts makes: bench-<8 hex>-<server><latency>.
+    const keyPrefix = 'bench-0123abcd-baseline100';
+    const file = writeGatewayConfigFile(dir, 'gateway', keyPrefix);
+    const config = loadConfig(serverEnv(urls, { redisUrl: 'redis://127.0.0.1:6379', gatewayConfigFile: file }));
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.cache).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', keyPrefix });
+    expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
+    expect(config.fieldRateLimits).toEqual({});
+  });
+});
+
+describe('schemaRateLimits', () => {
+  it("reads every @rateLimit field with its arguments (the schema's own limits)", () => {
+    const sdl = `type Query {
+      a: Int @rateLimit(max: 5, window: "10s")
+      b: Int
+    }
+    extend type Query { c: Int @rateLimit(max: 7) }`;
+    expect(schemaRateLimits([sdl])).toEqual([
+      { field: 'Query.a', max: 5, window: '10s' },
+      { field: 'Query.c', max: 7, window: '60s' },
+    ]);
+    expect(describeRateLimits(schemaRateLimits([sdl]))).toBe('Query.a 5/10s, Query.c 7/60s');
+    expect(describeRateLimits([])).toBe('none');
+  });
+
+  it('finds the limits of schema/*.graphql', () => {
+    expect(schemaRateLimits().map((l) => l.field)).toEqual(expect.arrayContaining(['Query.recommendations', 'Query.products']));
+  });
+});
