@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REDIS_URL, parseSettings, type BenchSettings } from '../../../bench/settings.js';
+import { DEFAULT_REDIS_URL, MANY_CLIENTS_RATE, parseSettings, type BenchSettings } from '../../../bench/settings.js';
 
 function settings(argv: string[], env: Record<string, string> = {}): BenchSettings {
   const parsed = parseSettings(argv, env);
@@ -12,7 +12,7 @@ describe('parseSettings', () => {
     expect(settings([])).toMatchObject({
       mode: 'full',
       viewers: 2000,
-      manyClients: { viewers: 20_000, rate: expect.any(Number) },
+      manyClients: { viewers: 20_000, rate: MANY_CLIENTS_RATE },
       redisUrl: DEFAULT_REDIS_URL,
       backendLatenciesMs: [0, 5],
     });
