@@ -46,6 +46,7 @@ const HOME_VARIANTS = [
 ] as const;
 
 const fmt = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const times = (ratio: number): string => (Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a');
 const count = (value: number): string => value.toLocaleString('en-US');
 
 /** PASS, MISS, NOT MEASURED; lower case in parentheses below the target's scale. */
@@ -89,7 +90,7 @@ export function evaluateTargets(rows: readonly SummaryRow[], scale: TargetScale)
         continue;
       }
       const ratio = gateway.reqPerSec / other.reqPerSec;
-      results.push(result(target, `${fmt(ratio)}× (${fmt(gateway.reqPerSec, 0)} vs ${fmt(other.reqPerSec, 0)} req/s)`, ratio >= budget, viewersAtScale));
+      results.push(result(target, `${times(ratio)} (${fmt(gateway.reqPerSec, 0)} vs ${fmt(other.reqPerSec, 0)} req/s)`, ratio >= budget, viewersAtScale));
     }
   }
 
@@ -125,7 +126,7 @@ export function evaluateTargets(rows: readonly SummaryRow[], scale: TargetScale)
     results.push(
       result(
         slowdownTarget,
-        `${fmt(ratio)}× (first 10 % p50 ${fmt(g.earlyP50)} ms, last 10 % p50 ${fmt(g.lateP50)} ms)`,
+        `${times(ratio)} (first 10 % p50 ${fmt(g.earlyP50)} ms, last 10 % p50 ${fmt(g.lateP50)} ms)`,
         ratio <= TARGETS.clientsLateOverEarly,
         clientsAtScale,
       ),

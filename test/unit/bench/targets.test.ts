@@ -140,6 +140,14 @@ describe('evaluateTargets', () => {
     expect(only(partly, 'late median').belowScale).toBe(true);
   });
 
+  it('a run of distinct clients whose last requests all failed has no late median: a miss, shown as n/a', () => {
+    const rows = fullRun().map((r) => (r.scenario === 'many-clients' ? { ...r, growth: growth(1, 4, Number.NaN) } : r));
+    expect(only(evaluateTargets(rows, FULL), 'late median')).toMatchObject({
+      measured: 'n/a (first 10 % p50 4.00 ms, last 10 % p50 n/a ms)',
+      pass: false,
+    });
+  });
+
   it('takes the peak RSS over every gateway row, whatever the scenario', () => {
     const rows = [...fullRun(), row('home-redis', 'gateway', { peakRssMb: 240, backendLatencyMs: 5 }), row('home', 'apollo', { peakRssMb: 900 })];
     expect(only(evaluateTargets(rows, FULL), 'peak RSS')).toMatchObject({ measured: '240 MB (home-redis, backends 5 ms)', pass: false });
