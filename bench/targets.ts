@@ -63,10 +63,14 @@ export function addedLatencyMs(rows: readonly SummaryRow[], backendLatencyMs: nu
   return measured === undefined || backends === undefined ? undefined : measured.p99 - backends.p99;
 }
 
-/** Late median ÷ early median of a run of distinct clients (NaN without one). */
+/**
+ * Late median ÷ early median of a run of distinct clients; NaN without one or without
+ * either median (also when read back from JSON, where NaN became null).
+ */
 export function lateOverEarly(row: SummaryRow | undefined): number {
   const growth = row?.growth;
-  return growth === undefined ? Number.NaN : growth.lateP50 / growth.earlyP50;
+  if (growth === undefined || !Number.isFinite(growth.lateP50) || !Number.isFinite(growth.earlyP50)) return Number.NaN;
+  return growth.lateP50 / growth.earlyP50;
 }
 
 export function evaluateTargets(rows: readonly SummaryRow[], scale: TargetScale): TargetResult[] {

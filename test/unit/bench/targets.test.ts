@@ -174,6 +174,9 @@ describe('addedLatencyMs and lateOverEarly', () => {
   it('late ÷ early median of a run of distinct clients; NaN for any other row', () => {
     expect(lateOverEarly(row('many-clients', 'gateway', { growth: growth(0, 4, 10) }))).toBe(2.5);
     expect(lateOverEarly(row('home', 'gateway'))).toBeNaN();
+    // Read back from the results JSON, a NaN median is null.
+    const fromJson = JSON.parse(JSON.stringify(row('many-clients', 'gateway', { growth: growth(0, 4, Number.NaN) }))) as SummaryRow;
+    expect(lateOverEarly(fromJson)).toBeNaN();
     expect(lateOverEarly(undefined)).toBeNaN();
   });
 });
