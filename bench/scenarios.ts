@@ -46,7 +46,7 @@ export const HUNG_SCENARIOS: readonly ScenarioId[] = ['home-hung', 'hung-fixed-r
 /** The fixed rate of the latency scenario. */
 export const FIXED_RATE = 500;
 
-/** Viewers the fairness check compares per scenario: every answer of the first ones is compared field by field. */
+/** Home answers the fairness check compares per server (the first viewers'): enough to catch a difference, few enough to send at once. */
 const HOME_CHECK_COUNT = 100;
 
 /** The viewers of one run: the rotating ones first, then the many-clients ones. */
