@@ -96,7 +96,8 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
   - *gateway*: \`loadConfig\` + \`createGateway\` as \`src/main.ts\` builds it, \`NODE_ENV=production\`,
     pino at \`info\` into /dev/null, metrics, resilience policies, tiered cache (in memory; L1 +
     Redis with \`REDIS_URL\` in the Redis scenario), and whatever else \`createGateway\` turns on.
-    \`BREAKER_HALF_OPEN_AFTER_MS=600000\` keeps an opened breaker open during the measurement.
+    In the hung phase only, \`BREAKER_HALF_OPEN_AFTER_MS=600000\` keeps the opened breaker open
+    during the measurement (elsewhere the default 30 s applies).
     Nothing is relaxed: the per-client limit is \`CLIENT_RATE_LIMIT\`'s default (600 per 60 s per
     client; a client is its viewer) and the schema's own \`@rateLimit\` field limits apply
     (${describeRateLimits(input.rateLimits)}, per viewer). The load is spread over ${viewers} viewers so

@@ -262,7 +262,7 @@ async function manyClientsPhase(ctx: LatencyContext): Promise<void> {
  * load until it is open (BREAKER_HALF_OPEN_AFTER_MS keeps it open for the phase).
  */
 async function hungPhase(ctx: LatencyContext): Promise<void> {
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, profiling(ctx));
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), envOf: () => ({ holdBreakersOpen: true }) });
   const warmedUp = new Set<string>();
   const breakerOpenAfterMs = new Map<string, number>();
   try {

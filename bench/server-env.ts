@@ -9,7 +9,7 @@ import type { ServiceName } from '../backends/start-reference-backends.js';
 export const BENCH_JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
 export const BENCH_SYNC_TOKEN_SECRET = 'bench-sync-token-secret-0123456789';
 
-/** Keeps an opened breaker open for the whole hung-backend measurement. */
+/** Keeps an opened breaker open for the whole hung-backend phase (and only there). */
 export const BENCH_HALF_OPEN_AFTER_MS = 600_000;
 
 export type BackendUrls = Record<ServiceName, string>;
@@ -19,6 +19,12 @@ export interface ServerEnvOptions {
   redisUrl?: string;
   /** GATEWAY_CONFIG (gateway-config-file.ts): the Redis key prefix of this server and run. */
   gatewayConfigFile?: string;
+  /**
+   * The hung phase: BREAKER_HALF_OPEN_AFTER_MS long enough that the opened recommendations
+   * breaker stays open while it is measured. Elsewhere the default (30 s) applies: a breaker
+   * a passing slowdown opened must not stay open for the rest of a healthy phase.
+   */
+  holdBreakersOpen?: boolean;
 }
 
 /**
@@ -39,7 +45,7 @@ export function serverEnv(urls: BackendUrls, options: ServerEnvOptions = {}): Re
     JWT_SECRET: BENCH_JWT_SECRET,
     SYNC_TOKEN_SECRET: BENCH_SYNC_TOKEN_SECRET,
     LOG_LEVEL: 'info',
-    BREAKER_HALF_OPEN_AFTER_MS: String(BENCH_HALF_OPEN_AFTER_MS),
+    ...(options.holdBreakersOpen === true ? { BREAKER_HALF_OPEN_AFTER_MS: String(BENCH_HALF_OPEN_AFTER_MS) } : {}),
     ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
     ...(options.gatewayConfigFile === undefined ? {} : { GATEWAY_CONFIG: options.gatewayConfigFile }),
   };

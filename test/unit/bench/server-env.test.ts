@@ -17,6 +17,12 @@ describe('the servers of the benchmark run with the production defaults', () => 
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
     expect(config.fieldRateLimits).toEqual({});
     expect(config.redisUrl).toBeNull();
+    expect(config.services.catalog.halfOpenAfterMs).toBe(30_000);
+  });
+
+  it('only the hung phase holds opened breakers open (so one stays open while it is measured)', () => {
+    const config = loadConfig(serverEnv(urls, { holdBreakersOpen: true }));
+    expect(config.services.recommendations.halfOpenAfterMs).toBe(600_000);
   });
 
   it('the Redis scenario adds REDIS_URL and a GATEWAY_CONFIG that only sets the key prefix', () => {
