@@ -126,6 +126,9 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
     \`REDIS_URL\` (L2 cache, persisted queries, the per-client and field limit counters), each
     with its own key prefix (\`GATEWAY_CONFIG\` \`cache.keyPrefix\`), checked to have written keys
     and deleted after the phase. The hand-written BFF runs in the same rounds without Redis.
+    Redis is not pinned and may be shared: the gateway's Redis errors and timeouts in the phase
+    (\`cache_redis_errors_total\`; over its 50 ms timeout it goes to the backends) are listed
+    in the notes.
   - *small*: \`product(id)\` over p1…p500 — closed loop.
   - *home @ ${FIXED_RATE} req/s*: home at a fixed rate, for latency. The **added latency** is the
     server's p99 minus the p99 of the backends alone, measured the same way (same generator,

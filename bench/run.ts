@@ -69,6 +69,8 @@ interface LatencyContext {
   checker: ResponseChecker;
   latencyMs: number;
   record(measurement: Measurement): void;
+  /** A remark for the report's notes (it qualifies a measurement without invalidating it). */
+  note(text: string): void;
 }
 
 async function main(): Promise<void> {
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const counts = { viewers: settings.viewers, manyClients: settings.manyClients.viewers };
   const measurements: Measurement[] = [];
+  const runNotes: string[] = [];
   log(`bench (${settings.mode}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
   log(`${pinning.description}; about ${Math.round(plannedSeconds(settings) / 60)} min of load planned`);
   // Before anything slow: a run that needs Redis fails at once without it.
@@ -121,6 +124,10 @@ async function main(): Promise<void> {
             measurements.push(m);
             log(progressLine(m));
           },
+          note: (text) => {
+            runNotes.push(text);
+            log(text);
+          },
         };
         await healthyPhase(context);
         if (redis !== null) await redisPhase(context, redis);
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
     const rows = summarize(measurements);
     const targets = evaluateTargets(rows, { backendLatenciesMs: settings.backendLatenciesMs, viewers: settings.viewers, manyClients: settings.manyClients.viewers });
     const { problems, notes } = checkValidity(measurements);
+    notes.push(...runNotes);
     if (redis === null) notes.push('run with --no-redis: the "home, Redis on" scenario was not measured');
     process.stdout.write(`${consoleReport(rows, settings)}\n\nTargets\n`);
     for (const t of targets) process.stdout.write(`  ${verdict(t)}  ${t.target}: ${t.measured}\n`);
@@ -226,6 +234,13 @@ async function redisPhase(ctx: LatencyContext, redis: BenchRedis): Promise<void>
       const keys = await redis.countKeys(prefix);
       if (keys === 0) throw new Error(`${name} wrote no key to Redis at ${redis.url} during the Redis phase: it did not use it`);
       ctx.redisKeys[`${name}@${ctx.latencyMs}ms`] = keys;
+    }
+    for (const server of servers) {
+      const errors = await server.redisErrors();
+      // Over its 50 ms timeout (a busy or shared Redis) the gateway goes to the backends instead.
+      if (errors !== null && errors > 0) {
+        ctx.note(`${server.name}: ${errors} Redis errors or timeouts in the Redis phase (backends ${ctx.latencyMs} ms): those lookups went to the backends`);
+      }
     }
   } finally {
     await stopServers(servers);
@@ -380,8 +395,12 @@ function progressLine(m: Measurement): string {
   );
 }
 
+const runStartedAt = performance.now();
+
+/** A line of progress, after the seconds since the run started (to see where a run spends its time). */
 function log(line: string): void {
-  process.stdout.write(`${line}\n`);
+  const seconds = Math.round((performance.now() - runStartedAt) / 1000);
+  process.stdout.write(line.startsWith('\n') ? `${line}\n` : `[${String(seconds).padStart(4)} s] ${line}\n`);
 }
 
 try {

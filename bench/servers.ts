@@ -27,6 +27,11 @@ export interface BenchServer {
   recommendationsBreaker(): Promise<string | null>;
   /** A full garbage collection in the server (over IPC); the heap it still uses. */
   collectGarbage(): Promise<HeapAfterGc>;
+  /**
+   * Redis errors and timeouts so far (the gateway's `cache_redis_errors_total`): each one
+   * sent a lookup straight to the backends. null for a server that does not count them.
+   */
+  redisErrors(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -117,6 +122,19 @@ function toServer(name: ServerName, child: ChildServer<{ url: string }>): BenchS
     pid: child.pid,
     recommendationsBreaker,
     collectGarbage: () => child.probe<HeapAfterGc>('gc', 30_000),
+    redisErrors: name === 'gateway' ? () => gatewayRedisErrors(origin) : async () => null,
     stop: () => child.stop(),
   };
+}
+
+/** The gateway's own count, from its /metrics (on the public port: the benchmark sets no OPS_PORT). */
+async function gatewayRedisErrors(origin: string): Promise<number> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  return redisErrorsIn(text);
+}
+
+/** `<prefix>cache_redis_errors_total <n>` in a Prometheus exposition; 0 when absent. */
+export function redisErrorsIn(metrics: string): number {
+  const match = /^\w*cache_redis_errors_total(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/m.exec(metrics);
+  return match === null ? 0 : Number(match[1]);
 }
