@@ -42,7 +42,7 @@ export const USAGE = `Usage: npm run bench [-- options]
   (no option)         full run, about 25 min on 2 cores: bench/results/latest.json and
                       docs/performance.md (its "## Profile" section is kept)
   --quick             CI smoke run, under 2 min: every scenario at a small scale (500
-                      viewers, 2,000 many-clients viewers, 10 connections, 1 s warm-up,
+                      viewers, 1,000 many-clients viewers, 10 connections, 1 s warm-up,
                       2 s measured, 1 round, backends at 0 ms only); writes
                       bench/results/quick.json only (docs/performance.md untouched)
   --no-redis          skip the "home, Redis on" scenario (otherwise Redis must answer at
@@ -74,7 +74,7 @@ export function parseSettings(argv: readonly string[], env: Readonly<Record<stri
     // A rate a server that meets the throughput targets answers with room to spare even for new
     // viewers (three backend calls each, nothing cached), so the early and late medians follow the
     // cost of a request rather than a queue. 20,000 at 250 req/s: 80 s per server.
-    manyClients: { viewers: quick ? 2_000 : 20_000, rate: MANY_CLIENTS_RATE },
+    manyClients: { viewers: quick ? 1_000 : 20_000, rate: MANY_CLIENTS_RATE },
     redisUrl: argv.includes('--no-redis') ? null : redisUrl,
     rateGenerator: argv.includes('--autocannon-rate') ? 'autocannon' : 'paced',
     pin: !argv.includes('--no-pin'),

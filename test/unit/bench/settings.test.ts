@@ -20,7 +20,7 @@ describe('parseSettings', () => {
 
   it('quick run: every scenario at a small scale', () => {
     const quick = settings(['--quick']);
-    expect(quick).toMatchObject({ mode: 'quick', viewers: 500, manyClients: { viewers: 2000 }, backendLatenciesMs: [0], rounds: 1 });
+    expect(quick).toMatchObject({ mode: 'quick', viewers: 500, manyClients: { viewers: 1000 }, backendLatenciesMs: [0], rounds: 1 });
     expect(quick.redisUrl).toBe(DEFAULT_REDIS_URL);
   });
 
