@@ -167,7 +167,11 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
   hand-written, Apollo, gateway, …) and the tables show the median of the rounds. Per backend
   latency there is one set of server processes for the healthy scenarios, a fresh one for the
   Redis scenario and another for the hung ones, each reused by every round (many clients: one
-  more set, one run per server — a second round would meet no new viewer). Each process gets ${settings.warmupSec} s of warm-up before its
+  more set, one run per server — a second round would meet no new viewer). A fresh process
+  first gets ${settings.rampSec} s of load on one connection (home; product pages in the hung phase, which
+  must not cache recommendation lists): met cold by every connection at once, a process stalls
+  on a busy machine, its 1 s backend timeouts fire late and its breakers open — production
+  ramps traffic onto a new instance too. Then each process gets ${settings.warmupSec} s of warm-up before its
   first measurement (JIT, pools, caches) and ${settings.rewarmSec} s before each later one (another
   scenario or round: enough to refill caches that expired while the other servers ran).
 - **Backend calls per query** = requests counted by the backends (\`/__stats\`, reset before each

@@ -37,11 +37,21 @@ import {
   REDIS_SCENARIOS,
   seededUsers,
   userTokens,
+  type BenchRequest,
   type Scenario,
   type ScenarioId,
 } from './scenarios.js';
 import { describeRateLimits, schemaRateLimits } from './schema-rate-limits.js';
-import { SERVER_NAMES, startBackends, startServers, stopServers, type Backends, type BenchServer, type ServerName } from './servers.js';
+import {
+  SERVER_NAMES,
+  startBackends,
+  startServers,
+  stopServers,
+  type Backends,
+  type BenchServer,
+  type ServerName,
+  type StartServersOptions,
+} from './servers.js';
 import { parseSettings, USAGE, type BenchSettings } from './settings.js';
 import { round } from './stats.js';
 import { summarize } from './summarize.js';
@@ -185,7 +195,7 @@ async function main(): Promise<void> {
 
 /** Every backend healthy: the rounds on one set of server processes, then the backends alone. */
 async function healthyPhase(ctx: LatencyContext): Promise<void> {
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, profiling(ctx));
+  const servers = await startRampedServers(ctx, ctx.scenarios.home.requests);
   const warmedUp = new Set<string>();
   try {
     for (let round = 1; round <= ctx.settings.rounds; round += 1) {
@@ -222,7 +232,7 @@ async function redisPhase(ctx: LatencyContext, redis: BenchRedis): Promise<void>
     const keyPrefix = prefixes.get(name);
     return keyPrefix === undefined ? {} : { redisUrl: redis.url, gatewayConfigFile: writeGatewayConfigFile(ctx.buildDir, name, keyPrefix) };
   };
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), envOf });
+  const servers = await startRampedServers(ctx, ctx.scenarios['home-redis'].requests, { envOf });
   const warmedUp = new Set<string>();
   try {
     for (let round = 1; round <= ctx.settings.rounds; round += 1) {
@@ -258,7 +268,7 @@ async function redisPhase(ctx: LatencyContext, redis: BenchRedis): Promise<void>
  */
 async function manyClientsPhase(ctx: LatencyContext): Promise<void> {
   const scenario = ctx.scenarios['many-clients'];
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, profiling(ctx));
+  const servers = await startRampedServers(ctx, ctx.scenarios.home.requests);
   try {
     for (const server of servers) {
       const warmUp = planFor(ctx.settings, server.origin, { requests: ctx.scenarios.home.requests, rate: scenario.rate });
@@ -277,7 +287,8 @@ async function manyClientsPhase(ctx: LatencyContext): Promise<void> {
  * load until it is open (BREAKER_HALF_OPEN_AFTER_MS keeps it open for the phase).
  */
 async function hungPhase(ctx: LatencyContext): Promise<void> {
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), envOf: () => ({ holdBreakersOpen: true }) });
+  // Ramped on product pages: home would cache recommendation lists, which must not hide the hang.
+  const servers = await startRampedServers(ctx, ctx.scenarios.small.requests, { envOf: () => ({ holdBreakersOpen: true }) });
   const warmedUp = new Set<string>();
   const breakerOpenAfterMs = new Map<string, number>();
   try {
@@ -308,6 +319,26 @@ async function hungPhase(ctx: LatencyContext): Promise<void> {
     await ctx.control.clearFault('recommendations');
     await stopServers(servers);
   }
+}
+
+/**
+ * Fresh server processes, each given one connection of `ramp` load for `rampSec` before
+ * anything else: a cold process (nothing compiled, empty pools and caches) met by every
+ * connection of a warm-up at once stalls its event loop on a busy machine for seconds,
+ * its 1 s backend timeouts fire late, and its breakers open before the warm-up is over.
+ * Production ramps traffic onto a new instance too (a load balancer's slow start).
+ */
+async function startRampedServers(ctx: LatencyContext, ramp: readonly BenchRequest[], options: Pick<StartServersOptions, 'envOf'> = {}): Promise<BenchServer[]> {
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), ...options });
+  try {
+    for (const server of servers) {
+      await applyLoad({ origin: server.origin, requests: ramp, connections: 1, rateGenerator: ctx.settings.rateGenerator }, ctx.settings.rampSec);
+    }
+  } catch (error) {
+    await stopServers(servers);
+    throw error;
+  }
+  return servers;
 }
 
 /** Warm-up, the fairness check (first time only), the measurement. */
@@ -361,8 +392,15 @@ function measureOptions(ctx: LatencyContext, server: string, pid: number, scenar
 /** The gateway's answers are the reference; every other server must give the same data. */
 async function checkOnce(checker: ResponseChecker, server: BenchServer, scenario: Scenario): Promise<void> {
   if (scenario.checkCount === 0 || checker.isChecked(server.name, scenario.id)) return;
-  if (server.name === 'gateway') await checker.recordReference(server.name, server.origin, scenario);
-  else await checker.compare(server.name, server.origin, scenario);
+  try {
+    if (server.name === 'gateway') await checker.recordReference(server.name, server.origin, scenario);
+    else await checker.compare(server.name, server.origin, scenario);
+  } catch (error) {
+    // A failed answer usually comes from a backend call: say what the server saw of its backends.
+    const health = await server.backendHealth().catch(() => null);
+    if (error instanceof Error && health !== null) error.message += `\n${server.name} backends: ${JSON.stringify(health)}`;
+    throw error;
+  }
 }
 
 /** Seconds of warm-up and measurement the settings add up to (start-ups, seeding and breaker waits not included). */
@@ -374,8 +412,9 @@ export function plannedSeconds(settings: BenchSettings): number {
   const cells = settings.rounds * (healthy + withRedis + hung);
   const processSets = settings.redisUrl === null ? 2 : 3; // healthy, Redis, hung
   const firstWarmUps = processSets * servers; // one per server process
-  const perLatency = cells * (settings.rewarmSec + settings.durationSec) + firstWarmUps * (settings.warmupSec - settings.rewarmSec);
-  const manyClients = servers * (settings.warmupSec + settings.manyClients.viewers / settings.manyClients.rate);
+  const perLatency =
+    cells * (settings.rewarmSec + settings.durationSec) + firstWarmUps * (settings.rampSec + settings.warmupSec - settings.rewarmSec);
+  const manyClients = servers * (settings.rampSec + settings.warmupSec + settings.manyClients.viewers / settings.manyClients.rate);
   return settings.backendLatenciesMs.length * perLatency + manyClients;
 }
 

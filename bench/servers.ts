@@ -32,6 +32,8 @@ export interface BenchServer {
    * sent a lookup straight to the backends. null for a server that does not count them.
    */
   redisErrors(): Promise<number | null>;
+  /** What the server says of its backends (the gateway's /health/detailed), to explain a failure; null without. */
+  backendHealth(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ function toServer(name: ServerName, child: ChildServer<{ url: string }>): BenchS
     recommendationsBreaker,
     collectGarbage: () => child.probe<HeapAfterGc>('gc', 30_000),
     redisErrors: name === 'gateway' ? () => gatewayRedisErrors(origin) : async () => null,
+    backendHealth: name === 'gateway' ? async () => ((await (await fetch(`${origin}/health/detailed`)).json()) as { services?: unknown }).services : async () => null,
     stop: () => child.stop(),
   };
 }

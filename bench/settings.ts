@@ -4,6 +4,8 @@ import type { RateGenerator } from './measure.js';
 export interface BenchSettings {
   mode: 'full' | 'quick';
   connections: number;
+  /** One connection of load for each fresh server process first (see startRampedServers in run.ts). */
+  rampSec: number;
   /** Warm-up before a server process's first measurement (JIT, pools, caches). */
   warmupSec: number;
   /** Warm-up before its later measurements (another scenario, a later round): refills caches that expired meanwhile. */
@@ -64,6 +66,7 @@ export function parseSettings(argv: readonly string[], env: Readonly<Record<stri
   return {
     mode: quick ? 'quick' : 'full',
     connections: quick ? 10 : 50,
+    rampSec: quick ? 1 : 2,
     warmupSec: quick ? 1 : 10,
     rewarmSec: quick ? 1 : 3,
     durationSec: quick ? 2 : 10,
