@@ -186,7 +186,11 @@ async function main(): Promise<void> {
     }
     if (problems.length > 0) {
       process.stderr.write(`\nINVALID RUN: these measurements are not comparable:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-      process.exitCode = 1;
+      // --quick is CI's end-to-end smoke run on a machine of unknown load: it fails when
+      // something crashes or answers differ (thrown above), not when an overloaded machine
+      // made the measurements incomparable. A full run is never published invalid.
+      if (settings.mode === 'quick') process.stderr.write('(--quick: reported, not failing the run)\n');
+      else process.exitCode = 1;
     }
   } finally {
     await redis?.close();
