@@ -25,7 +25,7 @@ import { createClientRateLimiter } from './edge/client-rate-limiter.js';
 import { applyFieldRateLimits } from './edge/field-rate-limits.js';
 import { createPersistedQueryStore, type PersistedQueryStore } from './edge/persisted-query-store.js';
 import { createRegistrationRateLimiter } from './edge/registration-rate-limiter.js';
-import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
+import { createSlidingWindowLimiter } from './edge/sliding-window-limiter.js';
 import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
@@ -127,7 +127,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const requestIds = useRequestId();
   const deadlines = useRequestDeadline(config.requestDeadlineMs);
   const schema = applyFieldRateLimits(createSchema(), {
-    store: new FailoverRateLimitStore(cache.redis, config.cache.keyPrefix),
+    limiter: createSlidingWindowLimiter({ redis: cache.redis }),
+    keyPrefix: config.cache.keyPrefix,
     identify: (context) => (context as GatewayContext).clientId,
     onLimited: () => metrics.rateLimited('field'),
     overrides: config.fieldRateLimits,
@@ -143,7 +144,11 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     windowMs: 60_000,
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
-  const clientLimiter = createClientRateLimiter({ limit: config.clientRateLimit, redis: cache.redis, keyPrefix: config.cache.keyPrefix });
+  const clientLimiter = createClientRateLimiter({
+    limit: config.clientRateLimit,
+    redis: cache.redis,
+    keyPrefix: config.cache.keyPrefix,
+  });
   // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
   // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.
   const csrf = useCSRFPrevention();

@@ -23,7 +23,8 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
  * `RateLimit-*`, never cached.
  */
 export function tooManyRequests(decision: RateLimitDecision): PlainResponse {
-  const retryAfter = decision.resetSeconds;
+  // When this request would fit: the sliding window frees the oldest counted requests first.
+  const retryAfter = decision.retryAfterSeconds;
   return {
     status: 429,
     headers: {
