@@ -7,7 +7,7 @@ import { createTieredCache, type CacheObserver, type TieredCache } from './cache
 import type { GatewayConfig } from './config.js';
 import type { QueryLimits } from './edge/query-limits.js';
 import type { GatewayContext } from './context.js';
-import { clientIdOf, createRequestContext } from './create-request-context.js';
+import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { corsPolicy } from './edge/cors-policy.js';
@@ -118,7 +118,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   for (const client of Object.values(services.clients)) metrics.observePolicy(client.policy);
   const version = readVersion();
   const startedAt = Date.now();
-  const authenticate = createAuthenticator({ secret: config.jwtSecret });
+  const authenticate = createAuthenticator({ secret: config.jwtSecret, tierClaim: config.rateLimitTierClaim });
   const syncTokens = createSyncTokenCodec({
     secret: config.syncTokenSecret,
     ttlSeconds: config.syncTokenTtlSeconds,
@@ -146,6 +146,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   });
   const clientLimiter = createClientRateLimiter({
     limit: config.clientRateLimit,
+    tiers: config.clientRateLimitTiers,
     redis: cache.redis,
     keyPrefix: config.cache.keyPrefix,
   });
@@ -201,7 +202,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         maxBatch: config.limits.maxBatch,
         // Only requests `handle` counted (it passes `auth`) are charged for the rest of their batch.
         charge: ({ auth, clientIp }, requests) =>
-          auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests),
+          auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests, rateLimitTierOf(auth)),
         onLimited: () => metrics.rateLimited('client'),
       }),
       useQueryLimits(config.limits),
@@ -297,7 +298,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const clientIp = req.socket.remoteAddress ?? 'unknown';
       // The client limit is checked before the body is even read: abuse costs one counter.
       // This counts one operation; a batch's others are counted once parsed (useBatchRateLimit).
-      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp));
+      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp), 1, rateLimitTierOf(auth));
       for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
       if (!decision.allowed) {
         metrics.rateLimited('client');
