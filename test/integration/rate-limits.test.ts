@@ -177,7 +177,9 @@ describe('client rate limit shared by two instances through Redis (CLIENT_RATE_L
   let keyPrefix: string;
   let redis: RedisClient;
   beforeAll(async () => {
-    pair = await startGatewayPair({ CLIENT_RATE_LIMIT: '6/60' });
+    // 1 s per Redis command, not 50 ms: on a loaded machine a late reply sends an instance
+    // to its own counters (the fallback), and this test is about the shared ones.
+    pair = await startGatewayPair({ CLIENT_RATE_LIMIT: '6/60' }, { gatewayConfig: { cache: { redisTimeoutMs: 1000 } } });
     ({ a, b, keyPrefix, redis } = pair);
   });
   afterAll(() => pair?.close());
