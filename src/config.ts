@@ -35,7 +35,12 @@ export interface GatewayConfig {
   requestDeadlineMs: number;
   /** How long a stopping instance lets in-flight requests finish. */
   shutdownDrainMs: number;
+  /** CLIENT_RATE_LIMIT: requests per client (viewer, else IP) in any `windowSeconds`. */
   clientRateLimit: { max: number; windowSeconds: number };
+  /** CLIENT_RATE_LIMIT_TIERS: the limit of viewers whose token names a tier; others get `clientRateLimit`. */
+  clientRateLimitTiers: ReadonlyMap<string, { max: number; windowSeconds: number }>;
+  /** RATE_LIMIT_TIER_CLAIM: the (top-level) JWT claim that names the viewer's tier. */
+  rateLimitTierClaim: string;
   /** Query and request limits (GATEWAY_CONFIG `limits`). */
   limits: QueryLimits;
   /** Per-field rate limits replacing the schema's `@rateLimit` (GATEWAY_CONFIG `rateLimits`), by `Type.field`. */
@@ -101,6 +106,9 @@ const secret = z.string().refine((value) => Buffer.byteLength(value, 'utf8') >= 
   error: `expected at least ${MIN_SECRET_BYTES} bytes`,
 });
 
+/** One entry of CLIENT_RATE_LIMIT_TIERS: a tier name (as a token's claim spells it) and its limit. */
+const TIER_LIMIT = /^([A-Za-z0-9_.-]{1,64})=([1-9]\d{0,8})\/([1-9]\d{0,8})$/;
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:4001' });
 
 const envSchema = z.object({
@@ -122,6 +130,26 @@ const envSchema = z.object({
     .string()
     .regex(/^[1-9]\d*\/[1-9]\d*$/, { error: 'expected <max>/<seconds>, e.g. 600/60' })
     .default('600/60'),
+  CLIENT_RATE_LIMIT_TIERS: z
+    .string()
+    .transform((value, ctx) => {
+      const tiers = new Map<string, { max: number; windowSeconds: number }>();
+      for (const entry of value.split(',').map((part) => part.trim())) {
+        const match = TIER_LIMIT.exec(entry);
+        if (match === null || tiers.has(match[1]!)) {
+          const why = match === null ? `${JSON.stringify(entry)} is not <tier>=<max>/<seconds>` : `tier ${match[1]} is given twice`;
+          ctx.addIssue({ code: 'custom', message: `expected <tier>=<max>/<seconds>, comma-separated, e.g. premium=1200/60,partner=6000/60: ${why}` });
+          return z.NEVER;
+        }
+        tiers.set(match[1]!, { max: Number(match[2]), windowSeconds: Number(match[3]) });
+      }
+      return tiers;
+    })
+    .optional(),
+  RATE_LIMIT_TIER_CLAIM: z
+    .string()
+    .regex(/^\S{1,200}$/, { error: 'expected a JWT claim name such as tier or https://example.com/tier' })
+    .default('tier'),
   GATEWAY_CONFIG: z.string().optional(),
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -453,6 +481,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     requestDeadlineMs: vars.REQUEST_DEADLINE_MS,
     shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
     clientRateLimit: { max, windowSeconds },
+    clientRateLimitTiers: vars.CLIENT_RATE_LIMIT_TIERS ?? new Map(),
+    rateLimitTierClaim: vars.RATE_LIMIT_TIER_CLAIM,
     limits: { ...DEFAULT_QUERY_LIMITS, ...file.limits },
     fieldRateLimits: file.rateLimits,
     persistedQueries: { mode: vars.PERSISTED_QUERIES, manifest, apq },

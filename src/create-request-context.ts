@@ -24,6 +24,11 @@ export function clientIdOf(auth: AuthResult, clientIp: string): string {
   return auth.status === 'authenticated' ? `user:${auth.viewerId}` : `ip:${clientIp}`;
 }
 
+/** The viewer's rate-limit tier (its token's tier claim), if any: anonymous clients have none. */
+export function rateLimitTierOf(auth: AuthResult): string | undefined {
+  return auth.status === 'authenticated' ? auth.tier : undefined;
+}
+
 /** Everything one GraphQL request's resolvers get: its call context, fresh loaders, its logger. */
 export function createRequestContext(input: RequestContextInput, deps: RequestContextDeps): GatewayContext {
   const { requestId, auth, deadline } = input;

@@ -7,7 +7,7 @@ import { createTieredCache, type CacheObserver, type TieredCache } from './cache
 import type { GatewayConfig } from './config.js';
 import type { QueryLimits } from './edge/query-limits.js';
 import type { GatewayContext } from './context.js';
-import { clientIdOf, createRequestContext } from './create-request-context.js';
+import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { corsPolicy } from './edge/cors-policy.js';
@@ -25,7 +25,7 @@ import { createClientRateLimiter } from './edge/client-rate-limiter.js';
 import { applyFieldRateLimits } from './edge/field-rate-limits.js';
 import { createPersistedQueryStore, type PersistedQueryStore } from './edge/persisted-query-store.js';
 import { createRegistrationRateLimiter } from './edge/registration-rate-limiter.js';
-import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
+import { createSlidingWindowLimiter } from './edge/sliding-window-limiter.js';
 import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
@@ -118,7 +118,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   for (const client of Object.values(services.clients)) metrics.observePolicy(client.policy);
   const version = readVersion();
   const startedAt = Date.now();
-  const authenticate = createAuthenticator({ secret: config.jwtSecret });
+  const authenticate = createAuthenticator({ secret: config.jwtSecret, tierClaim: config.rateLimitTierClaim });
   const syncTokens = createSyncTokenCodec({
     secret: config.syncTokenSecret,
     ttlSeconds: config.syncTokenTtlSeconds,
@@ -127,7 +127,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const requestIds = useRequestId();
   const deadlines = useRequestDeadline(config.requestDeadlineMs);
   const schema = applyFieldRateLimits(createSchema(), {
-    store: new FailoverRateLimitStore(cache.redis, config.cache.keyPrefix),
+    limiter: createSlidingWindowLimiter({ redis: cache.redis }),
+    keyPrefix: config.cache.keyPrefix,
     identify: (context) => (context as GatewayContext).clientId,
     onLimited: () => metrics.rateLimited('field'),
     overrides: config.fieldRateLimits,
@@ -143,7 +144,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     windowMs: 60_000,
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
-  const clientLimiter = createClientRateLimiter({ limit: config.clientRateLimit, redis: cache.redis, keyPrefix: config.cache.keyPrefix });
+  const clientLimiter = createClientRateLimiter({
+    limit: config.clientRateLimit,
+    tiers: config.clientRateLimitTiers,
+    redis: cache.redis,
+    keyPrefix: config.cache.keyPrefix,
+  });
   // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
   // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.
   const csrf = useCSRFPrevention();
@@ -196,7 +202,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
         maxBatch: config.limits.maxBatch,
         // Only requests `handle` counted (it passes `auth`) are charged for the rest of their batch.
         charge: ({ auth, clientIp }, requests) =>
-          auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests),
+          auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests, rateLimitTierOf(auth)),
         onLimited: () => metrics.rateLimited('client'),
       }),
       useQueryLimits(config.limits),
@@ -292,7 +298,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const clientIp = req.socket.remoteAddress ?? 'unknown';
       // The client limit is checked before the body is even read: abuse costs one counter.
       // This counts one operation; a batch's others are counted once parsed (useBatchRateLimit).
-      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp));
+      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp), 1, rateLimitTierOf(auth));
       for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
       if (!decision.allowed) {
         metrics.rateLimited('client');

@@ -26,11 +26,6 @@ export type RedisResult<T> = { ok: true; value: T } | { ok: false };
 
 export interface RedisTier extends CacheTier {
   state(): RedisTierState;
-  /** A JSON value by key (rate-limit state, persisted queries): never cached in L1. */
-  getJson(key: string): Promise<RedisResult<unknown>>;
-  setJson(key: string, value: unknown, ttlMs: number): Promise<RedisResult<void>>;
-  /** Atomically counts `by` (default 1) more hits in a fixed window: INCRBY, and PEXPIRE on the first hit. */
-  increment(key: string, windowMs: number, by?: number): Promise<RedisResult<number>>;
   /** Runs a Lua script atomically in one round trip (EVALSHA; EVAL the first time this Redis has not seen it). */
   runScript(source: string, keys: readonly string[], args: readonly string[]): Promise<RedisResult<unknown>>;
   close(): Promise<void>;
@@ -120,18 +115,6 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
       const now = Date.now();
       await guarded(() => keyv.setMany(writes.map(({ key, envelope }) => ({ key, value: envelope, ttl: Math.max(1, envelope.x - now) }))));
     },
-    getJson: (key) => attempt(async () => (await keyv.get(key)) as unknown),
-    async setJson(key, value, ttlMs) {
-      const result = await attempt(() => keyv.set(key, value, ttlMs));
-      return result.ok ? { ok: true, value: undefined } : result;
-    },
-    increment: (key, windowMs, by = 1) =>
-      attempt(async () => {
-        // SET NX PX then INCRBY in one MULTI: the window's expiry is set once, atomically,
-        // on every Redis version (PEXPIRE … NX needs Redis 7).
-        const replies = (await client.multi().set(key, '0', { NX: true, PX: windowMs }).incrBy(key, by).exec()) as unknown as unknown[];
-        return Number(replies[1]);
-      }),
     runScript: (source, keys, args) =>
       attempt(async () => {
         let sha = scriptShas.get(source);

@@ -3,7 +3,12 @@ import { LRUCache } from 'lru-cache';
 
 /** Who made the request, as far as the bearer token says. */
 export type AuthResult =
-  | { status: 'authenticated'; viewerId: string }
+  | {
+      status: 'authenticated';
+      viewerId: string;
+      /** The token's rate-limit tier (the RATE_LIMIT_TIER_CLAIM claim), when it names one. */
+      tier?: string;
+    }
   | { status: 'anonymous' }
   | { status: 'invalid'; reason: 'malformed' | 'bad_signature' | 'expired' | 'no_subject' };
 
@@ -12,9 +17,13 @@ export interface AuthenticatorOptions {
   secret: string;
   /** Verified tokens remembered (until their `exp`), so a phone's requests verify once. @default 10000 */
   cacheSize?: number;
+  /** The claim that names the viewer's rate-limit tier (RATE_LIMIT_TIER_CLAIM). @default 'tier' */
+  tierClaim?: string;
 }
 
 const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Tier names as CLIENT_RATE_LIMIT_TIERS spells them; anything else is no tier (the default limit). */
+const TIER = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * Verifies `Authorization: Bearer <JWT>` (HS256, `sub` = viewer id). A missing
@@ -23,6 +32,7 @@ const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
  */
 export function createAuthenticator(options: AuthenticatorOptions): (authorization: string | null) => Promise<AuthResult> {
   const key = new TextEncoder().encode(options.secret);
+  const tierClaim = options.tierClaim ?? 'tier';
   // Only successes are remembered, each until its own expiry: a bad token is re-checked
   // (and refused) every time, and an expired one is never served from here.
   const verified = new LRUCache<string, AuthResult & { status: 'authenticated' }>({ max: options.cacheSize ?? 10_000 });
@@ -36,7 +46,9 @@ export function createAuthenticator(options: AuthenticatorOptions): (authorizati
     try {
       const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
       if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) return { status: 'invalid', reason: 'no_subject' };
-      const result = { status: 'authenticated' as const, viewerId: payload.sub };
+      const tier = Object.hasOwn(payload, tierClaim) ? payload[tierClaim] : undefined;
+      const result: AuthResult & { status: 'authenticated' } = { status: 'authenticated', viewerId: payload.sub };
+      if (typeof tier === 'string' && TIER.test(tier)) result.tier = tier;
       verified.set(token, result, { ttl: Math.max(1, (payload.exp ?? 0) * 1000 - Date.now()) });
       return result;
     } catch (error) {

@@ -1,78 +1,77 @@
 import type { RedisTier } from '../cache/create-redis-tier.js';
+import { createSlidingWindowLimiter } from './sliding-window-limiter.js';
 
 export interface ClientRateLimit {
-  /** Requests allowed per window (CLIENT_RATE_LIMIT `<max>/<seconds>`). */
+  /** Requests allowed in any `windowSeconds`-long interval (CLIENT_RATE_LIMIT `<max>/<seconds>`). */
   max: number;
   windowSeconds: number;
 }
 
 export interface RateLimitDecision {
   allowed: boolean;
+  /** The client's `max` (its tier's, else the default). */
   limit: number;
   remaining: number;
-  /** Seconds until the current window ends. */
+  /** Seconds until the oldest counted request leaves the window (some quota comes back). */
   resetSeconds: number;
+  /** Refused: seconds until this request would fit (Retry-After); allowed: 0. */
+  retryAfterSeconds: number;
 }
 
 export interface ClientRateLimiter {
   /**
-   * Counts `requests` (default 1) more requests of `clientId` (viewer id, else IP) and
-   * decides: each operation of a batch is one request.
+   * Counts `weight` requests of `clientId` (`user:<id>` or `ip:<address>`) and decides:
+   * each operation of a batch is one request. `tier` (the token's tier claim) picks the
+   * limit, an unknown or missing tier the default. A refusal counts nothing.
    */
-  hit(clientId: string, requests?: number): Promise<RateLimitDecision>;
+  hit(clientId: string, weight?: number, tier?: string): Promise<RateLimitDecision>;
+  /** Clients held in this instance's memory (Redis down or absent); at most `maxClients`. */
+  size(): number;
 }
 
 export interface ClientRateLimiterOptions {
   limit: ClientRateLimit;
-  /** Shared counters, so the limit holds across instances; null = per instance. */
+  /** CLIENT_RATE_LIMIT_TIERS: limits by tier name. @default none */
+  tiers?: ReadonlyMap<string, ClientRateLimit>;
+  /** Shared state, so the limit holds across instances; null = per instance. */
   redis: RedisTier | null;
   keyPrefix: string;
+  /** Clients remembered in memory at most (least recently seen forgotten first). @default 50_000 */
+  maxClients?: number;
   now?: () => number;
 }
 
 /**
- * A fixed-window counter per client, checked before a request is parsed (and, for a
- * batch, again once it is: its other operations are counted then). With Redis
- * the count is shared by every instance (one atomic INCR per request); when Redis
- * fails, each instance falls back to its own counters: limits loosen, the gateway
- * never refuses everyone because Redis is down.
+ * The per-client limit, checked before a request is parsed (and, for a batch, again once
+ * it is: its other operations are counted then): a sliding window, so no
+ * client gets more than `max` requests in any `windowSeconds`-long interval, across
+ * instances through Redis (one atomic script per request), per instance in memory when
+ * Redis is down. The state is keyed by client only, so a client whose tier changes keeps
+ * what it already used.
  */
 export function createClientRateLimiter(options: ClientRateLimiterOptions): ClientRateLimiter {
-  const { limit, redis } = options;
-  const now = options.now ?? Date.now;
-  const windowMs = limit.windowSeconds * 1000;
-  const local = new Map<string, number>();
-  let localWindow = -1;
-
-  const countLocally = (key: string, window: number, by: number): number => {
-    if (window !== localWindow) {
-      // A new window: yesterday's counters are garbage, drop them all at once.
-      local.clear();
-      localWindow = window;
-    }
-    const count = (local.get(key) ?? 0) + by;
-    local.set(key, count);
-    return count;
-  };
-
+  const limiter = createSlidingWindowLimiter({
+    redis: options.redis,
+    ...(options.maxClients === undefined ? {} : { maxKeys: options.maxClients }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const tiers = options.tiers ?? new Map<string, ClientRateLimit>();
   return {
-    async hit(clientId, requests = 1) {
-      const at = now();
-      const window = Math.floor(at / windowMs);
-      const key = `${options.keyPrefix}:rl:client:${window}:${clientId}`;
-      let count: number;
-      if (redis !== null) {
-        const shared = await redis.increment(key, windowMs, requests);
-        count = shared.ok ? shared.value : countLocally(key, window, requests);
-      } else {
-        count = countLocally(key, window, requests);
-      }
+    async hit(clientId, weight = 1, tier) {
+      const limit = (tier === undefined ? undefined : tiers.get(tier)) ?? options.limit;
+      const decision = await limiter.take(
+        `${options.keyPrefix}:rl:window:client:${clientId}`,
+        { max: limit.max, windowMs: limit.windowSeconds * 1000 },
+        { weight },
+      );
       return {
-        allowed: count <= limit.max,
+        allowed: decision.allowed,
         limit: limit.max,
-        remaining: Math.max(0, limit.max - count),
-        resetSeconds: Math.max(1, Math.ceil(((window + 1) * windowMs - at) / 1000)),
+        remaining: decision.remaining,
+        resetSeconds: Math.max(1, Math.ceil(decision.resetMs / 1000)),
+        retryAfterSeconds: decision.allowed ? 0 : Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
       };
     },
+    size: () => limiter.size(),
   };
 }

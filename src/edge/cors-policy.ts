@@ -17,7 +17,17 @@ const ALLOWED_HEADERS = [
 ];
 
 /** Headers a browser app may read from an answer. */
-const EXPOSED_HEADERS = ['x-request-id', 'etag', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'];
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'etag',
+  'retry-after',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
 
 /**
  * CORS as the operator states it (CORS_ORIGINS), never reflected by default: yoga's

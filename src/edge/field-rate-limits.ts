@@ -1,9 +1,14 @@
-import { getGraphQLRateLimiter } from '@envelop/rate-limiter/get-graphql-rate-limiter';
-import type { Store } from '@envelop/rate-limiter';
-import { defaultFieldResolver, getDirectiveValues, GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import type { GraphQLRateLimitDirectiveArgs } from '@envelop/rate-limiter';
+import { getFieldIdentity } from '@envelop/rate-limiter/get-graphql-rate-limiter';
+import { defaultFieldResolver, getDirectiveValues, isObjectType, type GraphQLSchema } from 'graphql';
+import { fieldRateLimited } from '../errors/client-errors.js';
+import type { SlidingWindowLimiter } from './sliding-window-limiter.js';
 
 export interface FieldRateLimitOptions {
-  store: Store;
+  /** The counts (Redis, else this instance's bounded memory). */
+  limiter: SlidingWindowLimiter;
+  /** Namespace of the keys in Redis. */
+  keyPrefix: string;
   /** Who is calling: `user:<id>` or `ip:<address>`. */
   identify(context: unknown): string;
   /** Told about every refused field (metrics). */
@@ -12,40 +17,28 @@ export interface FieldRateLimitOptions {
   overrides?: Readonly<Record<string, { max: number; window: string }>>;
 }
 
-interface DirectiveArgs {
-  max?: number;
-  window?: string;
-  message?: string;
-  identityArgs?: string[];
-  arrayLengthField?: string;
-  readOnly?: boolean;
-  uncountRejected?: boolean;
-}
+/** @envelop/rate-limiter's defaults for a directive without `max` or `window`. */
+const DEFAULT_MAX = 5;
+const DEFAULT_WINDOW = '60s';
 
 /**
- * Enforces `@rateLimit` on the fields that carry it, with @envelop/rate-limiter's
- * limiter but not its plugin: the plugin aborts the whole operation when one field is
- * over its limit (all data lost, HTTP 200, no code). Here the field alone fails, with
- * RATE_LIMITED, `retryable` and `retryAfter`, and every other field still resolves.
- * Each alias of a limited field is one call, so aliasing cannot multiply the quota.
+ * Enforces `@rateLimit` (@envelop/rate-limiter's directive: schema/directives.graphql is its
+ * DIRECTIVE_SDL) on the fields that carry it. Not with the library's plugin: it aborts the
+ * whole operation when one field is over its limit (all data lost, HTTP 200, no code). Nor
+ * with its limiter: that reads a client's whole list of call timestamps from its store and
+ * writes it back on every call (O(calls) per check, two Redis round trips, and its
+ * InMemoryStore copies every client's state on each call and never forgets one). Here each
+ * call is one atomic take on the sliding-window limiter (O(1), one script in Redis), keyed
+ * by the library's field identity (`identityArgs`). The field alone fails, with
+ * RATE_LIMITED, `retryable` and `retryAfter`, and every other field still resolves. Each
+ * alias of a limited field is one call (the take is atomic, so concurrent aliases cannot
+ * all see the same count): aliasing cannot multiply the quota. Refused calls count
+ * nothing (as with `uncountRejected: true`): a client retrying too early does not push
+ * its own retry further away.
  */
 export function applyFieldRateLimits(schema: GraphQLSchema, options: FieldRateLimitOptions): GraphQLSchema {
   const directive = schema.getDirective('rateLimit');
   const overrides = options.overrides ?? {};
-  const limiter = getGraphQLRateLimiter({ store: options.store, identifyContext: options.identify });
-  // The limiter reads the calls so far, then writes them back: aliases of one field in one
-  // query resolve concurrently and would all read the same count. Checks of one client
-  // on one field are therefore chained, so each alias is one call.
-  const pending = new Map<string, Promise<unknown>>();
-  const checkInTurn = (key: string, check: () => Promise<string | undefined>): Promise<string | undefined> => {
-    const previous = pending.get(key) ?? Promise.resolve();
-    const turn = previous.then(check, check);
-    pending.set(key, turn);
-    void turn.finally(() => {
-      if (pending.get(key) === turn) pending.delete(key);
-    });
-    return turn;
-  };
   for (const coordinate of Object.keys(overrides)) {
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const type = schema.getType(typeName);
@@ -59,20 +52,26 @@ export function applyFieldRateLimits(schema: GraphQLSchema, options: FieldRateLi
       const fromDirective =
         directive === undefined || directive === null || field.astNode === undefined || field.astNode === null
           ? undefined
-          : (getDirectiveValues(directive, field.astNode) as DirectiveArgs | undefined);
-      const config: DirectiveArgs | undefined = overrides[`${type.name}.${field.name}`] ?? fromDirective;
+          : (getDirectiveValues(directive, field.astNode) as GraphQLRateLimitDirectiveArgs | undefined);
+      const config: GraphQLRateLimitDirectiveArgs | undefined = overrides[`${type.name}.${field.name}`] ?? fromDirective;
       if (config === undefined) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
-      const retryAfter = Math.max(1, Math.ceil(windowMs(config.window ?? '60s', `${type.name}.${field.name}`) / 1000));
+      const coordinate = `${type.name}.${field.name}`;
+      const limit = { max: config.max ?? DEFAULT_MAX, windowMs: windowMs(config.window ?? DEFAULT_WINDOW, coordinate) };
+      const identityArgs = config.identityArgs ?? [];
+      const lengthField = config.arrayLengthField;
+      const count = config.readOnly !== true;
       field.resolve = async (source, args, context, info) => {
-        const refused = await checkInTurn(`${options.identify(context)}\u0000${type.name}.${info.fieldName}`, async () =>
-          limiter(info.fieldName, { args, context }, config),
-        );
-        if (refused !== undefined) {
+        const identity = getFieldIdentity(coordinate, identityArgs, args);
+        const list: unknown = lengthField === undefined ? undefined : (args as Record<string, unknown>)[lengthField];
+        const weight = Array.isArray(list) && list.length > 0 ? list.length : 1;
+        const decision = await options.limiter.take(`${options.keyPrefix}:rl:window:field:${options.identify(context)}:${identity}`, limit, {
+          weight,
+          count,
+        });
+        if (!decision.allowed) {
           options.onLimited?.(info.fieldName);
-          throw new GraphQLError(`Too many requests for ${info.fieldName}: try again in ${retryAfter} s`, {
-            extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter },
-          });
+          throw fieldRateLimited(info.fieldName, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
         }
         return resolve(source, args, context, info);
       };
@@ -85,7 +84,7 @@ export function applyFieldRateLimits(schema: GraphQLSchema, options: FieldRateLi
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "60s", "5m", "1h": the windows the schema uses (the limiter itself reads them with `ms`). */
+/** "60s", "5m", "1h": the windows of the schema's directives and of GATEWAY_CONFIG `rateLimits`. */
 function windowMs(window: string, coordinate: string): number {
   const match = /^(\d+)\s*(ms|s|m|h|d)$/.exec(window.trim());
   if (match === null) throw new TypeError(`@rateLimit on ${coordinate}: window must look like "60s", "5m" or "1h", got "${window}"`);

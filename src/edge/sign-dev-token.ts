@@ -8,9 +8,13 @@ import { SignJWT } from 'jose';
 export async function signDevToken(
   userId: string,
   secret: string,
-  options: { expiresIn?: string | number } = {},
+  options: {
+    expiresIn?: string | number;
+    /** More claims, e.g. `{ tier: 'premium' }` (RATE_LIMIT_TIER_CLAIM). */
+    claims?: Record<string, unknown>;
+  } = {},
 ): Promise<string> {
-  return new SignJWT({})
+  return new SignJWT({ ...options.claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setIssuedAt()

@@ -8,22 +8,35 @@ export interface PlainResponse {
   body: string;
 }
 
-/** The `RateLimit-*` headers of a decision, on every answer the client limit let through or not. */
+/**
+ * The headers of a decision, on every answer the client limit let through or not:
+ * `RateLimit-*` (IETF draft) and the same values as `X-RateLimit-*` (the names Envoy sends
+ * and most mobile SDKs read). Reset is in seconds from now in both, as Envoy's, never an
+ * epoch time: a client reading seconds as an epoch retries at once and gets a 429 with
+ * Retry-After; the other way round it would wait decades.
+ */
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const limit = String(decision.limit);
+  const remaining = String(decision.remaining);
+  const reset = String(decision.resetSeconds);
   return {
-    'ratelimit-limit': String(decision.limit),
-    'ratelimit-remaining': String(decision.remaining),
-    'ratelimit-reset': String(decision.resetSeconds),
+    'ratelimit-limit': limit,
+    'ratelimit-remaining': remaining,
+    'ratelimit-reset': reset,
+    'x-ratelimit-limit': limit,
+    'x-ratelimit-remaining': remaining,
+    'x-ratelimit-reset': reset,
   };
 }
 
 /**
  * The 429 of the client rate limit (one contract, whether the request was refused before
  * its body was read or, for a batch, after): RATE_LIMITED with `retryAfter`, `Retry-After`,
- * `RateLimit-*`, never cached.
+ * `RateLimit-*` and `X-RateLimit-*`, never cached.
  */
 export function tooManyRequests(decision: RateLimitDecision): PlainResponse {
-  const retryAfter = decision.resetSeconds;
+  // When this request would fit: the sliding window frees the oldest counted requests first.
+  const retryAfter = decision.retryAfterSeconds;
   return {
     status: 429,
     headers: {

@@ -64,3 +64,10 @@ export function persistedQueryMismatch(): GraphQLError {
     extensions: { code: 'PERSISTED_QUERY_MISMATCH', retryable: false, http: { status: 200 } },
   });
 }
+
+/** A field over its `@rateLimit`: the field alone fails; `retryAfter` is when one more call fits. */
+export function fieldRateLimited(fieldName: string, retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests for ${fieldName}: try again in ${retryAfterSeconds} s`, {
+    extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter: retryAfterSeconds },
+  });
+}

@@ -2,17 +2,6 @@ import { expect } from 'vitest';
 import { parsePrometheus, sampleValue } from './parse-prometheus.js';
 import type { GraphQLResponseBody, TestGateway } from './start-test-gateway.js';
 
-/**
- * The client limit counts in fixed windows aligned on the clock (every `windowSeconds`).
- * A test that counts to the limit must not straddle two windows: when the current one
- * ends within `marginMs`, wait for the next one to begin (the only wait here: a clock edge).
- */
-export async function awayFromWindowEdge(windowSeconds: number, marginMs = 3000): Promise<void> {
-  const windowMs = windowSeconds * 1000;
-  const left = windowMs - (Date.now() % windowMs);
-  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 20));
-}
-
 /** `gateway_rate_limited_total{scope}` as /metrics reports it. */
 export async function rateLimitedTotal(t: TestGateway, scope: 'client' | 'field'): Promise<number> {
   const text = await (await fetch(`${t.url}/metrics`)).text();

@@ -230,7 +230,7 @@ describe('APQ in Redis: a byte budget shared by every instance, TTLs on every en
     expect(Number(await redis.hGet(`${keyPrefix}:apq:v2:sizes`, '#total'))).toBe(bytes);
     expect(await redis.zCard(`${keyPrefix}:apq:v2:index`)).toBe(3);
     // The budget evicts APQ entries only: the client limit's counters are still there.
-    expect((await redis.keys(`${keyPrefix}:rl:client:*`)).length).toBeGreaterThan(0);
+    expect((await redis.keys(`${keyPrefix}:rl:window:client:*`)).length).toBeGreaterThan(0);
 
     // B has none of them in memory: the newest comes from Redis, the oldest is gone.
     expect(await byHash(b, queries.at(-1)!)).toEqual(TYPENAME);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awayFromWindowEdge, expectRateLimited, rateLimitedTotal } from '../helpers/client-rate-limit.js';
+import { expectRateLimited, rateLimitedTotal } from '../helpers/client-rate-limit.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startGatewayPair, type GatewayPair } from '../helpers/shared-redis.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
@@ -37,24 +37,28 @@ describe('batch rate limit: every operation of a batch counts (CLIENT_RATE_LIMIT
   afterAll(() => t.close());
   beforeEach(() => t.resetBackendStats());
 
-  it('a batch of 10 is 429 RATE_LIMITED, runs none of its operations, and the client stays limited', async () => {
-    await awayFromWindowEdge(60);
+  it('a batch of 10 is 429 RATE_LIMITED and runs none of its operations; it costs its client the one request counted before its body', async () => {
     const before = await rateLimitedTotal(t, 'client');
     const { status, headers, body } = await postBatch(t, 10, 'batch-a1');
-    expectRateLimited(status, headers, body as GraphQLResponseBody);
+    expect(status).toBe(429);
+    // 10 never fit in 5: Retry-After is the whole window. The refusal counted nothing, so
+    // the 4 requests left are still there (RateLimit-Remaining 4, not 0).
+    expect(headers.get('retry-after')).toBe('60');
     expect(headers.get('ratelimit-limit')).toBe('5');
-    expect(Number(headers.get('ratelimit-reset'))).toBe(Number(headers.get('retry-after')));
+    expect(headers.get('ratelimit-remaining')).toBe('4');
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect(body).toEqual({ errors: [{ message: 'Too many requests: try again in 60 s', extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter: 60 } }] });
     expect(headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
     expect(backendCalls(t)).toBe(0);
     expect(await rateLimitedTotal(t, 'client')).toBe(before + 1);
 
     const next = await t.gql(QUERY, { as: 'batch-a1' });
-    expectRateLimited(next.status, next.headers, next.body);
+    expect(next.status).toBe(200);
+    expect(next.headers.get('ratelimit-remaining')).toBe('3');
   });
 
   it('a batch of 4 answers with RateLimit-Remaining 1; a batch of 2 after it is refused', async () => {
-    await awayFromWindowEdge(60);
     const first = await postBatch(t, 4, 'batch-a2');
     expect(first.status).toBe(200);
     expect(first.body).toEqual(Array.from({ length: 4 }, () => ({ data: { product: { id: 'p1' } } })));
@@ -66,7 +70,6 @@ describe('batch rate limit: every operation of a batch counts (CLIENT_RATE_LIMIT
   });
 
   it('an anonymous batch is counted against its IP', async () => {
-    await awayFromWindowEdge(60);
     const answer = await rawRequest(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
@@ -74,12 +77,12 @@ describe('batch rate limit: every operation of a batch counts (CLIENT_RATE_LIMIT
       localAddress: '127.0.0.4',
     });
     expect(answer.status).toBe(429);
-    expect(answer.headers['ratelimit-remaining']).toBe('0');
+    // The IP's first request was counted before the body was read; the refused 5 others were not.
+    expect(answer.headers['ratelimit-remaining']).toBe('4');
     expect(JSON.parse(answer.body.toString('utf8'))).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
   });
 
   it('a batch over the batch limit (11) is 413 as before and counts once, not 11 times', async () => {
-    await awayFromWindowEdge(60);
     const tooBig = await postBatch(t, 11, 'batch-a3');
     expect(tooBig.status).toBe(413);
     const next = await t.gql(QUERY, { as: 'batch-a3' });
@@ -88,7 +91,6 @@ describe('batch rate limit: every operation of a batch counts (CLIENT_RATE_LIMIT
   });
 
   it('each operation of a batch is cost-checked on its own, as if sent alone', async () => {
-    await awayFromWindowEdge(60);
     const alias = (i: number) => `a${i}: orders(first: 100) { nodes { user { orders { pageInfo { hasNextPage } } } } }`;
     const expensive = `{ viewer { ${Array.from({ length: 12 }, (_, i) => alias(i)).join(' ')} } }`;
     const response = await fetch(`${t.url}/graphql`, {
@@ -106,12 +108,13 @@ describe('batch rate limit: every operation of a batch counts (CLIENT_RATE_LIMIT
 describe('batch rate limit through Redis: a batch counts its operations on every instance (CLIENT_RATE_LIMIT=6/60)', () => {
   let pair: GatewayPair;
   beforeAll(async () => {
-    pair = await startGatewayPair({ CLIENT_RATE_LIMIT: '6/60' });
+    // 1 s per Redis command, not 50 ms: on a loaded machine a late reply sends an instance
+    // to its own counters (the fallback), and this test is about the shared ones.
+    pair = await startGatewayPair({ CLIENT_RATE_LIMIT: '6/60' }, { gatewayConfig: { cache: { redisTimeoutMs: 1000 } } });
   });
   afterAll(() => pair?.close());
 
   it('a batch of 4 to A and one of 2 to B use the whole limit; the next request to A is 429', async () => {
-    await awayFromWindowEdge(60);
     const toA = await postBatch(pair.a, 4, 'batch-r1');
     expect(toA.status).toBe(200);
     expect(toA.headers.get('ratelimit-remaining')).toBe('2');
@@ -120,8 +123,10 @@ describe('batch rate limit through Redis: a batch counts its operations on every
     expect(toB.headers.get('ratelimit-remaining')).toBe('0');
     const again = await pair.a.gql(QUERY, { as: 'batch-r1' });
     expectRateLimited(again.status, again.headers, again.body);
-    const keys = await pair.redis.keys(`${pair.keyPrefix}:rl:client:*:user:batch-r1`);
+    // One hash per client in Redis: the 6 operations that ran; the refused request counted nothing.
+    const keys = await pair.redis.keys(`${pair.keyPrefix}:rl:window:client:user:batch-r1`);
     expect(keys).toHaveLength(1);
-    expect(await pair.redis.get(keys[0]!)).toBe('7');
+    const buckets = Object.values(await pair.redis.hGetAll(keys[0]!));
+    expect(buckets.reduce((sum, bucket) => sum + Number(bucket.split(':')[0]), 0)).toBe(6);
   });
 });

@@ -232,6 +232,45 @@ describe('loadConfig: invalid environment', () => {
     expect(error.problems[0]).toMatch(/^CLIENT_RATE_LIMIT: expected <max>\/<seconds>/);
   });
 
+  it('CLIENT_RATE_LIMIT_TIERS: none by default, the tier claim is `tier`', () => {
+    const config = loadConfig({ ...ENV });
+    expect(config.clientRateLimitTiers).toEqual(new Map());
+    expect(config.rateLimitTierClaim).toBe('tier');
+  });
+
+  it('reads CLIENT_RATE_LIMIT_TIERS as tier=max/seconds, comma-separated, and RATE_LIMIT_TIER_CLAIM', () => {
+    const config = loadConfig({
+      ...ENV,
+      CLIENT_RATE_LIMIT_TIERS: 'premium=1200/60, partner=6000/60,free.v2=10/1',
+      RATE_LIMIT_TIER_CLAIM: 'https://example.com/plan',
+    });
+    expect([...config.clientRateLimitTiers]).toEqual([
+      ['premium', { max: 1200, windowSeconds: 60 }],
+      ['partner', { max: 6000, windowSeconds: 60 }],
+      ['free.v2', { max: 10, windowSeconds: 1 }],
+    ]);
+    expect(config.rateLimitTierClaim).toBe('https://example.com/plan');
+  });
+
+  it.each([
+    ['premium', '"premium" is not <tier>=<max>/<seconds>'],
+    ['premium=1200', '"premium=1200" is not'],
+    ['premium=0/60', '"premium=0/60" is not'],
+    ['premium=10/60,', '"" is not'],
+    ['pre mium=10/60', '"pre mium=10/60" is not'],
+    ['premium=10/60,premium=20/60', 'tier premium is given twice'],
+  ])('rejects CLIENT_RATE_LIMIT_TIERS=%j, naming the bad entry', (value, why) => {
+    const error = problemsOf({ ...ENV, CLIENT_RATE_LIMIT_TIERS: value });
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^CLIENT_RATE_LIMIT_TIERS: expected <tier>=<max>\/<seconds>, comma-separated, e\.g\. premium=1200\/60,partner=6000\/60: /);
+    expect(error.problems[0]).toContain(why);
+  });
+
+  it('rejects a RATE_LIMIT_TIER_CLAIM with spaces', () => {
+    const error = problemsOf({ ...ENV, RATE_LIMIT_TIER_CLAIM: 'my tier' });
+    expect(error.problems).toEqual(['RATE_LIMIT_TIER_CLAIM: expected a JWT claim name such as tier or https://example.com/tier (got "my tier")']);
+  });
+
   it.each([
     ['UPSTREAM_TIMEOUT_MS', '0'],
     ['UPSTREAM_TIMEOUT_MS', '120001'],

@@ -155,3 +155,34 @@ describe('createAuthenticator: tokens must expire', () => {
     expect(await createAuthenticator({ secret })(`Bearer ${token}`)).toEqual({ status: 'invalid', reason: 'malformed' });
   });
 });
+
+describe('createAuthenticator: the rate-limit tier claim', () => {
+  it('carries the `tier` claim of a verified token, and none when the token has none', async () => {
+    expect(await authenticate(`Bearer ${await signDevToken('u1', SECRET, { claims: { tier: 'premium' } })}`)).toEqual({
+      status: 'authenticated',
+      viewerId: 'u1',
+      tier: 'premium',
+    });
+    expect(await authenticate(`Bearer ${await signDevToken('u1', SECRET)}`)).not.toHaveProperty('tier');
+  });
+
+  it('reads the claim RATE_LIMIT_TIER_CLAIM names instead, even a namespaced one', async () => {
+    const byPlan = createAuthenticator({ secret: SECRET, tierClaim: 'https://example.com/plan' });
+    const token = await signDevToken('u1', SECRET, { claims: { 'https://example.com/plan': 'partner', tier: 'premium' } });
+    expect(await byPlan(`Bearer ${token}`)).toEqual({ status: 'authenticated', viewerId: 'u1', tier: 'partner' });
+  });
+
+  it.each([[42], [['premium']], [{ name: 'premium' }], ['has space'], ['x'.repeat(65)], ['']])(
+    'a tier claim %j is no tier (the default limit) and the viewer is still authenticated',
+    async (tier) => {
+      const result = await authenticate(`Bearer ${await signDevToken('u1', SECRET, { claims: { tier } })}`);
+      expect(result).toEqual({ status: 'authenticated', viewerId: 'u1' });
+      expect(result).not.toHaveProperty('tier');
+    },
+  );
+
+  it('an inherited property name is not a claim', async () => {
+    const byProto = createAuthenticator({ secret: SECRET, tierClaim: 'constructor' });
+    expect(await byProto(`Bearer ${await signDevToken('u1', SECRET)}`)).not.toHaveProperty('tier');
+  });
+});
