@@ -53,6 +53,8 @@ export interface GatewayConfig {
   opsToken: string | null;
   /** CORS_ORIGINS: origins browsers may call from (`*` = any, without credentials); null: no CORS. */
   corsOrigins: readonly string[] | null;
+  /** CLIENT_LABELS_MAX: distinct app name/version pairs with metric labels of their own. */
+  clientLabelsMax: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -142,6 +144,7 @@ const envSchema = z.object({
     )
     .optional(),
   OPS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  CLIENT_LABELS_MAX: integer(1, 1000).default(50),
 });
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
@@ -380,6 +383,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     opsPort: vars.OPS_PORT ?? null,
     opsToken: vars.OPS_TOKEN ?? null,
     corsOrigins: vars.CORS_ORIGINS ?? null,
+    clientLabelsMax: vars.CLIENT_LABELS_MAX,
   };
 }
 

@@ -25,6 +25,7 @@ import { createPersistedQueryStore } from './edge/persisted-query-store.js';
 import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useCompression } from './plugins/use-compression.js';
+import { createClientLabels } from './observability/client-labels.js';
 import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
@@ -125,6 +126,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     onLimited: () => metrics.rateLimited('field'),
     overrides: config.fieldRateLimits,
   });
+  const clientLabels = createClientLabels({ limit: config.clientLabelsMax });
   const clientLimiter = createClientRateLimiter({ limit: config.clientRateLimit, redis: cache.redis, keyPrefix: config.cache.keyPrefix });
   // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
   // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.
@@ -171,7 +173,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     plugins: [
       requestIds,
       useAccessLog(logger, requestIds.requestIdOf),
-      useGraphQLMetrics(registry),
+      useGraphQLMetrics(registry, {}, clientLabels),
       csrfExceptGet,
       ...usePersistedQueries(
         config.persistedQueries.mode,
