@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/service-registry.js';
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
+import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
 
@@ -55,6 +56,8 @@ export interface GatewayConfig {
   corsOrigins: readonly string[] | null;
   /** CLIENT_LABELS_MAX: distinct app name/version pairs with metric labels of their own. */
   clientLabelsMax: number;
+  /** GATEWAY_CONFIG `clients`: minimum app versions. */
+  clients: ClientSettings;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -239,6 +242,7 @@ const gatewayFileSchema = z
     cache: cacheFileSchema.optional(),
     limits: limitsFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
+    clients: clientsFileSchema.optional(),
     services: z
       .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
       .strict()
@@ -256,6 +260,7 @@ type GatewayFile = {
   cache: z.infer<typeof cacheFileSchema>;
   limits: z.infer<typeof limitsFileSchema>;
   rateLimits: z.infer<typeof fieldRateLimitsSchema>;
+  clients?: z.infer<typeof clientsFileSchema>;
 };
 
 const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
@@ -384,6 +389,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     opsToken: vars.OPS_TOKEN ?? null,
     corsOrigins: vars.CORS_ORIGINS ?? null,
     clientLabelsMax: vars.CLIENT_LABELS_MAX,
+    clients: { ...DEFAULT_CLIENT_SETTINGS, ...file.clients },
   };
 }
 
@@ -430,6 +436,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     cache: parsed.data.cache ?? {},
     limits: parsed.data.limits ?? {},
     rateLimits: parsed.data.rateLimits ?? {},
+    ...(parsed.data.clients === undefined ? {} : { clients: parsed.data.clients }),
   };
 }
 

@@ -25,6 +25,7 @@ import { createPersistedQueryStore } from './edge/persisted-query-store.js';
 import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useCompression } from './plugins/use-compression.js';
+import { useMinimumClientVersions } from './plugins/use-minimum-client-versions.js';
 import { createClientLabels } from './observability/client-labels.js';
 import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
@@ -175,6 +176,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useAccessLog(logger, requestIds.requestIdOf),
       useGraphQLMetrics(registry, {}, clientLabels),
       csrfExceptGet,
+      useMinimumClientVersions(config.clients.minimumVersions),
       ...usePersistedQueries(
         config.persistedQueries.mode,
         createPersistedQueryStore(cache, config.cache.keyPrefix),

@@ -40,3 +40,13 @@ export function syncTokenRejected(code: 'SYNC_TOKEN_INVALID' | 'SYNC_TOKEN_EXPIR
 export function invalidId(): GraphQLError {
   return badUserInput('An id is 1-128 letters, digits or _.:~=+-', { argument: 'id' });
 }
+
+/**
+ * The app is older than the oldest version still served: no data, and the app shows
+ * its upgrade screen. HTTP 200, so clients read it as a GraphQL answer, not a transport failure.
+ */
+export function upgradeRequired(clientName: string, minimumVersion: string): GraphQLError {
+  return new GraphQLError(`This version of ${clientName} is no longer supported: update to ${minimumVersion} or later`, {
+    extensions: { code: 'UPGRADE_REQUIRED', retryable: false, minimumVersion },
+  });
+}
