@@ -19,6 +19,16 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** A product image at one size. */
+export type Image = {
+  __typename?: 'Image';
+  /** Pixels: catalog images are square, so the width again; null for the original. */
+  height: Maybe<Scalars['Int']['output']>;
+  url: Scalars['String']['output'];
+  /** Pixels; null for the original, whose size the catalog does not say. */
+  width: Maybe<Scalars['Int']['output']>;
+};
+
 /** Every write of the mobile app. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -89,10 +99,24 @@ export type Product = {
   __typename?: 'Product';
   currency: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /**
+   * The product's image, resized to `width` pixels (1-4096) when given, else the original;
+   * null when the product has none.
+   */
+  image: Maybe<Image>;
+  /**
+   * The original image, whatever its size.
+   * @deprecated Use image(width:): it serves a size that fits the screen.
+   */
   imageUrl: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   priceCents: Scalars['Int']['output'];
   rating: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type ProductImageArgs = {
+  width?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Every read of the mobile app. Fields are added per domain in the other files of schema/. */
@@ -254,6 +278,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Image: ResolverTypeWrapper<Image>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRecord>;
@@ -275,6 +300,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
+  Image: Image;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   Order: OrderRecord;
@@ -301,9 +327,21 @@ export type RateLimitDirectiveArgs = {
 
 export type RateLimitDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type SunsetDirectiveArgs = {
+  date: Scalars['String']['input'];
+};
+
+export type SunsetDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = SunsetDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type ImageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Image'] = ResolversParentTypes['Image']> = {
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   updateOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'input'>>;
@@ -348,6 +386,7 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 export type ProductResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType, Partial<ProductImageArgs>>;
   imageUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   priceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -374,6 +413,7 @@ export type UserResolvers<ContextType = GatewayContext, ParentType extends Resol
 
 export type Resolvers<ContextType = GatewayContext> = {
   DateTime?: GraphQLScalarType;
+  Image?: ImageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
@@ -387,4 +427,5 @@ export type Resolvers<ContextType = GatewayContext> = {
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
   rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
+  sunset?: SunsetDirectiveResolver<any, any, ContextType>;
 };
