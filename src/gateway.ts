@@ -25,6 +25,7 @@ import { createPersistedQueryStore } from './edge/persisted-query-store.js';
 import { FailoverRateLimitStore } from './edge/rate-limit-store.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useCompression } from './plugins/use-compression.js';
+import { useDegradationSummary } from './plugins/use-degradation-summary.js';
 import { useDeprecationSignals } from './plugins/use-deprecation-signals.js';
 import { useMinimumClientVersions } from './plugins/use-minimum-client-versions.js';
 import { createClientLabels } from './observability/client-labels.js';
@@ -189,6 +190,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useStreamedErrorMasking(),
       deadlines,
       useStaleWarnings(),
+      useDegradationSummary(),
       useDeprecationSignals({ schema, registry, prefix: config.metricsPrefix, clientLabels }),
       useErrorRequestIds(requestIds.requestIdOf),
       usePartialResponseHeaders(),
