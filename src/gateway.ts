@@ -28,6 +28,7 @@ import { useCompression } from './plugins/use-compression.js';
 import { useDegradationSummary } from './plugins/use-degradation-summary.js';
 import { useDeprecationSignals } from './plugins/use-deprecation-signals.js';
 import { useMinimumClientVersions } from './plugins/use-minimum-client-versions.js';
+import { usePublicCaching } from './plugins/use-public-caching.js';
 import { createClientLabels } from './observability/client-labels.js';
 import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
@@ -195,6 +196,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useErrorRequestIds(requestIds.requestIdOf),
       usePartialResponseHeaders(),
       useHttpCaching(),
+      usePublicCaching(schema),
       useCompression(),
     ],
     context: async ({ request, clientIp, auth }) =>

@@ -19,6 +19,11 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** Who may cache an answer: any cache (a CDN), or only the app itself. */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** A product image at one size. */
 export type Image = {
   __typename?: 'Image';
@@ -95,6 +100,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A catalog product: the same for every viewer, so a CDN may keep an anonymous answer for a minute. */
 export type Product = {
   __typename?: 'Product';
   currency: Scalars['String']['output'];
@@ -115,6 +121,7 @@ export type Product = {
 };
 
 
+/** A catalog product: the same for every viewer, so a CDN may keep an anonymous answer for a minute. */
 export type ProductImageArgs = {
   width?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -130,7 +137,7 @@ export type Query = {
   product: Maybe<Product>;
   /** One entry per id, in order; null where the product does not exist or could not be fetched. */
   products: Array<Maybe<Product>>;
-  /** Products recommended for the viewer. Non-critical: null with an error when unavailable. */
+  /** Products recommended for the viewer. Non-critical: null with an error when unavailable. Never shared with other viewers. */
   recommendations: Maybe<Array<Product>>;
   /** A user by id; null when it does not exist. Requires a signed-in viewer. */
   user: Maybe<User>;
@@ -275,6 +282,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -314,6 +322,14 @@ export type ResolversParentTypes = {
   UpdateOrderInput: UpdateOrderInput;
   User: UserRecord;
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type RateLimitDirectiveArgs = {
   arrayLengthField?: Maybe<Scalars['String']['input']>;
@@ -426,6 +442,7 @@ export type Resolvers<ContextType = GatewayContext> = {
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
   sunset?: SunsetDirectiveResolver<any, any, ContextType>;
 };
