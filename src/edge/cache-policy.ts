@@ -85,26 +85,41 @@ function computePolicy(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  let maxAge: number | null = null;
-  let scope: CacheScope = 'PUBLIC';
-  const limit = (age: number) => {
-    if (maxAge === null || age < maxAge) maxAge = age;
+  // What a selection set adds: the smallest max age it imposes (null: none) and whether it is private.
+  type Found = { maxAge: number | null; private: boolean };
+  const merge = (into: Found, from: Found) => {
+    if (from.maxAge !== null && (into.maxAge === null || from.maxAge < into.maxAge)) into.maxAge = from.maxAge;
+    if (from.private) into.private = true;
   };
+  // A fragment adds the same wherever it is spread (its fields resolve against its type
+  // condition), so each is worked out once: a document spreading fragments 2^n times
+  // (a "fragment bomb") costs n walks, not 2^n.
+  const byFragment = new Map<string, Found | 'walking'>();
 
-  const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, isRoot: boolean, path: ReadonlySet<string>): void => {
+  const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, isRoot: boolean): Found => {
+    const found: Found = { maxAge: null, private: false };
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition === undefined ? parent : schema.getType(selection.typeCondition.name.value);
-        if (isCompositeType(type)) walk(type, selection.selectionSet, isRoot, path);
+        if (isCompositeType(type)) merge(found, walk(type, selection.selectionSet, isRoot));
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        // Validation refuses fragment cycles; the path guard only keeps this total.
-        if (fragment === undefined || path.has(name)) continue;
-        const type = schema.getType(fragment.typeCondition.name.value);
-        if (isCompositeType(type)) walk(type, fragment.selectionSet, isRoot, new Set([...path, name]));
+        const key = `${isRoot ? 'root' : 'nested'}:${selection.name.value}`;
+        const known = byFragment.get(key);
+        // Validation refuses fragment cycles; 'walking' only keeps this total.
+        if (known === 'walking') continue;
+        if (known !== undefined) {
+          merge(found, known);
+          continue;
+        }
+        const fragment = fragments.get(selection.name.value);
+        const type = fragment === undefined ? undefined : schema.getType(fragment.typeCondition.name.value);
+        if (fragment === undefined || !isCompositeType(type)) continue;
+        byFragment.set(key, 'walking');
+        const result = walk(type, fragment.selectionSet, isRoot);
+        byFragment.set(key, result);
+        merge(found, result);
         continue;
       }
       const name = selection.name.value;
@@ -112,27 +127,27 @@ function computePolicy(
       const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
       if (field === undefined) {
         // __schema, __type: no hint can be given to them.
-        limit(0);
+        merge(found, { maxAge: 0, private: false });
         continue;
       }
       const fieldHint = hintOf(field as GraphQLField<unknown, unknown>);
       const type = getNamedType(field.type);
       const composite = isCompositeType(type);
       const typeHint = composite ? typeHints.get(type.name) ?? {} : {};
-      const fieldScope = fieldHint.scope ?? typeHint.scope;
-      if (fieldScope === 'PRIVATE') scope = 'PRIVATE';
-      if (fieldHint.maxAge !== undefined) limit(fieldHint.maxAge);
+      let maxAge: number | null = null;
+      if (fieldHint.maxAge !== undefined) maxAge = fieldHint.maxAge;
       else if (fieldHint.inheritMaxAge === true) {
         // As fresh as its parent: no limit of its own.
-      } else if (typeHint.maxAge !== undefined) limit(typeHint.maxAge);
-      else if (composite || isRoot) limit(0);
-      if (composite && selection.selectionSet !== undefined) walk(type, selection.selectionSet, false, path);
+      } else if (typeHint.maxAge !== undefined) maxAge = typeHint.maxAge;
+      else if (composite || isRoot) maxAge = 0;
+      merge(found, { maxAge, private: (fieldHint.scope ?? typeHint.scope) === 'PRIVATE' });
+      if (composite && selection.selectionSet !== undefined) merge(found, walk(type, selection.selectionSet, false));
     }
+    return found;
   };
-  walk(root, operation.selectionSet, true, new Set());
-  const found = maxAge as number | null;
-  if (found === null || found === 0) return UNCACHEABLE;
-  return { maxAge: found, scope };
+  const found = walk(root, operation.selectionSet, true);
+  if (found.maxAge === null || found.maxAge === 0) return UNCACHEABLE;
+  return { maxAge: found.maxAge, scope: found.private ? 'PRIVATE' : 'PUBLIC' };
 }
 
 function readTypeHints(schema: GraphQLSchema, directive: GraphQLDirective): Map<string, Hint> {

@@ -75,7 +75,11 @@ function findUsage(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const found = new Set<string>();
-  const spread = new Set<string>();
+  // The operation, then every fragment it reaches, each once (a fragment spread 2^n
+  // times is still visited once): other operations of the document, and fragments only
+  // they use, are not part of this request.
+  const queue: ASTNode[] = [operation];
+  const queued = new Set<string>();
   const visitor = visitWithTypeInfo(typeInfo, {
     Field() {
       const parent = typeInfo.getParentType();
@@ -98,22 +102,13 @@ function findUsage(
       if (value != null && type != null && value.deprecationReason != null) found.add(`${type.name}.${value.name}`);
     },
     FragmentSpread(node) {
-      spread.add(node.name.value);
+      const fragment = fragments.get(node.name.value);
+      if (fragment === undefined || queued.has(node.name.value)) return;
+      queued.add(node.name.value);
+      queue.push(fragment);
     },
   });
-  // The operation, then every fragment it reaches (each once): other operations of the
-  // document, and fragments only they use, are not part of this request.
-  const queue: ASTNode[] = [operation];
-  const visited = new Set<string>();
-  while (queue.length > 0) {
-    visit(queue.shift()!, visitor);
-    for (const name of spread) {
-      const fragment = fragments.get(name);
-      if (visited.has(name) || fragment === undefined) continue;
-      visited.add(name);
-      queue.push(fragment);
-    }
-  }
+  for (let next = 0; next < queue.length; next += 1) visit(queue[next]!, visitor);
   if (found.size === 0) return NONE;
   let earliest: number | null = null;
   for (const coordinate of found) {

@@ -100,3 +100,16 @@ describe("the app's schema: catalog reads are public for 60 s, nothing else is",
     expect(policy('{ ordersDelta { syncToken } }').maxAge).toBe(0);
   });
 });
+
+describe('createCachePolicy on a fragment bomb', () => {
+  // Found by the fragment-bomb integration test: an anonymous GET of such a document
+  // (cheap for the cost limit: it selects only scalars) walked 2^n spreads.
+  it('works each fragment out once: 2^40 spreads cost 40 walks', () => {
+    const policyOf = createCachePolicy(buildSchema(SDL));
+    const fragments = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Product { ...F${i + 1} ...F${i + 1} }`);
+    const document = parse(`{ product(id: "1") { ...F0 } } ${fragments.join(' ')} fragment F40 on Product { stock { count } myRating }`);
+    const started = performance.now();
+    expect(policyOf(document)).toEqual({ maxAge: 10, scope: 'PRIVATE' });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

@@ -58,3 +58,14 @@ describe('createDeprecatedUsage', () => {
     expect(() => createDeprecatedUsage(withField('a: Int @sunset(date: "2027-06-30")'))).toThrow(/Query\.a has @sunset without @deprecated/);
   });
 });
+
+describe('createDeprecatedUsage on a fragment bomb', () => {
+  it('visits each fragment once: 2^40 spreads cost 40 visits', () => {
+    const usageOf = createDeprecatedUsage(buildSchema(SDL));
+    const fragments = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Item { ...F${i + 1} ...F${i + 1} }`);
+    const document = parse(`{ item { ...F0 } } ${fragments.join(' ')} fragment F40 on Item { legacyUrl }`);
+    const started = performance.now();
+    expect(usageOf(document).coordinates).toEqual(['Item.legacyUrl']);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
