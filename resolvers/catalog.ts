@@ -1,9 +1,12 @@
 import type { Resolvers } from '../src/generated/resolvers-types.js';
 import type { ProductRecord } from '../src/services/catalog-service.js';
 import { badUserInput } from '../src/errors/client-errors.js';
+import { intInRange } from './validate-args.js';
 
 /** More ids than any screen shows; larger lists are a client bug or an attack. */
 export const MAX_PRODUCT_IDS = 100;
+/** Wider than any phone screen at 3x. */
+export const MAX_IMAGE_WIDTH = 4096;
 
 export const catalogResolvers: Resolvers = {
   Query: {
@@ -16,6 +19,17 @@ export const catalogResolvers: Resolvers = {
       // completes list items that are Errors as field errors), so one failed batch nulls
       // only the products it covered. The generated type does not model that.
       return ctx.stale.noteEach(info, (await ctx.loaders.product.loadMany(ids)) as (ProductRecord | null)[]);
+    },
+  },
+  Product: {
+    // Derived from the catalog's one image URL: the image CDN resizes on `?w=<width>`
+    // and catalog images are square, so the height is the width.
+    image: (product, { width }) => {
+      const { imageUrl } = product;
+      if (imageUrl === null) return null;
+      if (width === undefined || width === null) return { url: imageUrl, width: null, height: null };
+      const pixels = intInRange('width', width, width, 1, MAX_IMAGE_WIDTH);
+      return { url: `${imageUrl}${imageUrl.includes('?') ? '&' : '?'}w=${pixels}`, width: pixels, height: pixels };
     },
   },
 };

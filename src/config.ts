@@ -4,6 +4,7 @@ import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/se
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
 import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
+import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
 import { DEFAULT_JITTER, JITTER_KINDS } from './upstream/jitter.js';
 import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
@@ -62,6 +63,10 @@ export interface GatewayConfig {
   opsToken: string | null;
   /** CORS_ORIGINS: origins browsers may call from (`*` = any, without credentials); null: no CORS. */
   corsOrigins: readonly string[] | null;
+  /** CLIENT_LABELS_MAX: distinct app name/version pairs with metric labels of their own. */
+  clientLabelsMax: number;
+  /** GATEWAY_CONFIG `clients`: minimum app versions. */
+  clients: ClientSettings;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -174,6 +179,7 @@ const envSchema = z.object({
     )
     .optional(),
   OPS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+  CLIENT_LABELS_MAX: integer(1, 1000).default(50),
 });
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
@@ -324,6 +330,7 @@ const gatewayFileSchema = z
     limits: limitsFileSchema.optional(),
     persistedQueries: persistedQueriesFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
+    clients: clientsFileSchema.optional(),
     services: z
       .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
       .strict()
@@ -342,6 +349,7 @@ type GatewayFile = {
   limits: z.infer<typeof limitsFileSchema>;
   persistedQueries: z.infer<typeof persistedQueriesFileSchema>;
   rateLimits: z.infer<typeof fieldRateLimitsSchema>;
+  clients?: z.infer<typeof clientsFileSchema>;
 };
 
 const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
@@ -490,6 +498,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     opsPort: vars.OPS_PORT ?? null,
     opsToken: vars.OPS_TOKEN ?? null,
     corsOrigins: vars.CORS_ORIGINS ?? null,
+    clientLabelsMax: vars.CLIENT_LABELS_MAX,
+    clients: { ...DEFAULT_CLIENT_SETTINGS, ...file.clients },
   };
 }
 
@@ -537,6 +547,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     limits: parsed.data.limits ?? {},
     persistedQueries: parsed.data.persistedQueries ?? {},
     rateLimits: parsed.data.rateLimits ?? {},
+    ...(parsed.data.clients === undefined ? {} : { clients: parsed.data.clients }),
   };
 }
 

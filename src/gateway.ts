@@ -30,6 +30,11 @@ import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
 import { useCompression } from './plugins/use-compression.js';
+import { useDegradationSummary } from './plugins/use-degradation-summary.js';
+import { useDeprecationSignals } from './plugins/use-deprecation-signals.js';
+import { useMinimumClientVersions } from './plugins/use-minimum-client-versions.js';
+import { usePublicCaching } from './plugins/use-public-caching.js';
+import { createClientLabels } from './observability/client-labels.js';
 import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
 import { useHttpCaching } from './plugins/use-http-caching.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
@@ -133,6 +138,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     onLimited: () => metrics.rateLimited('field'),
     overrides: config.fieldRateLimits,
   });
+  const clientLabels = createClientLabels({ limit: config.clientLabelsMax });
   const persistedQueries = createPersistedQueryStore({
     limits: config.persistedQueries.apq,
     redis: cache.redis,
@@ -196,7 +202,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     plugins: [
       requestIds,
       useAccessLog(logger, requestIds.requestIdOf),
-      useGraphQLMetrics(registry),
+      useGraphQLMetrics(registry, {}, clientLabels),
       csrfExceptGet,
       useBatchRateLimit({
         maxBatch: config.limits.maxBatch,
@@ -205,6 +211,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests, rateLimitTierOf(auth)),
         onLimited: () => metrics.rateLimited('client'),
       }),
+      useMinimumClientVersions(config.clients.minimumVersions),
       useQueryLimits(config.limits),
       // After useQueryLimits: an APQ registration is stored in onExecute, which a query over
       // the cost limit never reaches (its refusal stops the later plugins' onExecute).
@@ -223,9 +230,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useStreamedErrorMasking(),
       deadlines,
       useStaleWarnings(),
+      useDegradationSummary(),
+      useDeprecationSignals({ schema, registry, prefix: config.metricsPrefix, clientLabels }),
       useErrorRequestIds(requestIds.requestIdOf),
       usePartialResponseHeaders(),
       useHttpCaching(),
+      usePublicCaching(schema),
       useCompression(),
     ],
     context: async ({ request, clientIp, auth }) =>

@@ -71,3 +71,13 @@ export function fieldRateLimited(fieldName: string, retryAfterSeconds: number): 
     extensions: { code: 'RATE_LIMITED', retryable: true, retryAfter: retryAfterSeconds },
   });
 }
+
+/**
+ * The app is older than the oldest version still served: no data, and the app shows
+ * its upgrade screen. HTTP 200, so clients read it as a GraphQL answer, not a transport failure.
+ */
+export function upgradeRequired(clientName: string, minimumVersion: string): GraphQLError {
+  return new GraphQLError(`This version of ${clientName} is no longer supported: update to ${minimumVersion} or later`, {
+    extensions: { code: 'UPGRADE_REQUIRED', retryable: false, minimumVersion },
+  });
+}

@@ -19,6 +19,21 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** Who may cache an answer: any cache (a CDN), or only the app itself. */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
+/** A product image at one size. */
+export type Image = {
+  __typename?: 'Image';
+  /** Pixels: catalog images are square, so the width again; null for the original. */
+  height: Maybe<Scalars['Int']['output']>;
+  url: Scalars['String']['output'];
+  /** Pixels; null for the original, whose size the catalog does not say. */
+  width: Maybe<Scalars['Int']['output']>;
+};
+
 /** Every write of the mobile app. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -85,14 +100,30 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A catalog product: the same for every viewer, so a CDN may keep an anonymous answer for a minute. */
 export type Product = {
   __typename?: 'Product';
   currency: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  /**
+   * The product's image, resized to `width` pixels (1-4096) when given, else the original;
+   * null when the product has none.
+   */
+  image: Maybe<Image>;
+  /**
+   * The original image, whatever its size.
+   * @deprecated Use image(width:): it serves a size that fits the screen.
+   */
   imageUrl: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   priceCents: Scalars['Int']['output'];
   rating: Maybe<Scalars['Float']['output']>;
+};
+
+
+/** A catalog product: the same for every viewer, so a CDN may keep an anonymous answer for a minute. */
+export type ProductImageArgs = {
+  width?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Every read of the mobile app. Fields are added per domain in the other files of schema/. */
@@ -106,7 +137,7 @@ export type Query = {
   product: Maybe<Product>;
   /** One entry per id, in order; null where the product does not exist or could not be fetched. */
   products: Array<Maybe<Product>>;
-  /** Products recommended for the viewer. Non-critical: null with an error when unavailable. */
+  /** Products recommended for the viewer. Non-critical: null with an error when unavailable. Never shared with other viewers. */
   recommendations: Maybe<Array<Product>>;
   /** A user by id; null when it does not exist. Requires a signed-in viewer. */
   user: Maybe<User>;
@@ -251,9 +282,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Image: ResolverTypeWrapper<Image>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRecord>;
@@ -275,6 +308,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
+  Image: Image;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   Order: OrderRecord;
@@ -288,6 +322,14 @@ export type ResolversParentTypes = {
   UpdateOrderInput: UpdateOrderInput;
   User: UserRecord;
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CostDirectiveArgs = {
   maxListSize?: Maybe<Scalars['Int']['input']>;
@@ -308,9 +350,21 @@ export type RateLimitDirectiveArgs = {
 
 export type RateLimitDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type SunsetDirectiveArgs = {
+  date: Scalars['String']['input'];
+};
+
+export type SunsetDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = SunsetDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type ImageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Image'] = ResolversParentTypes['Image']> = {
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   updateOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderArgs, 'input'>>;
@@ -355,6 +409,7 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 export type ProductResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType, Partial<ProductImageArgs>>;
   imageUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   priceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -381,6 +436,7 @@ export type UserResolvers<ContextType = GatewayContext, ParentType extends Resol
 
 export type Resolvers<ContextType = GatewayContext> = {
   DateTime?: GraphQLScalarType;
+  Image?: ImageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
@@ -393,6 +449,8 @@ export type Resolvers<ContextType = GatewayContext> = {
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   cost?: CostDirectiveResolver<any, any, ContextType>;
   rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
+  sunset?: SunsetDirectiveResolver<any, any, ContextType>;
 };

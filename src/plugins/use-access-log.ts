@@ -2,6 +2,7 @@ import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../observability/create-logger.js';
+import { clientIdentityOf } from '../edge/client-identity.js';
 import { isUnexpectedError } from '../errors/mask-error.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
 
@@ -15,8 +16,9 @@ interface RequestRecord {
 
 /**
  * One access line per GraphQL request (method, path, operation, status, duration,
- * request id, viewer, number of errors), and an error line for every backend failure
- * that reached the client, with what the client never sees (status, kind).
+ * request id, viewer, the app's sanitized name and version, number of errors), and an
+ * error line for every backend failure that reached the client, with what the client
+ * never sees (status, kind).
  */
 export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => string): Plugin<GatewayContext> {
   const records = new WeakMap<Request, RequestRecord>();
@@ -91,6 +93,8 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
           status: response.status,
           durationMs: Math.round((performance.now() - record.started) * 100) / 100,
           viewerId: record.viewerId,
+          clientName: clientIdentityOf(request).name,
+          clientVersion: clientIdentityOf(request).version,
           errors: record.errors,
         },
         'request',

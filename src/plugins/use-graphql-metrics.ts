@@ -1,9 +1,9 @@
 import { createCounter, createHistogram, usePrometheus, type CounterAndLabels, type FillLabelsFnParams } from '@envelop/prometheus';
 import type { Plugin } from 'graphql-yoga';
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { createOperationNameBound, type OperationNameBoundOptions } from '../observability/bounded-operation-name.js';
-
-type Metric<L extends string> = Counter<L> | Histogram<L>;
+import { createClientLabels, type ClientLabels } from '../observability/client-labels.js';
+import { dropSeries, type Metric } from '../observability/drop-series.js';
 
 const PHASE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -11,14 +11,28 @@ const PHASE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
  * @envelop/prometheus for GraphQL requests, phases and errors, on the gateway's own
  * registry, labelled by a bounded operation name and the operation type. The `path`
  * label of the error metric is left out: one series per field path would explode.
+ * The two counters also say which app sent the operation (`client_name`,
+ * `client_version`, bounded by `clientLabels`); the histograms do not, or their
+ * buckets would multiply by every app version in the field.
  */
-export function useGraphQLMetrics(registry: Registry, nameBound: Omit<OperationNameBoundOptions, 'onEvict'> = {}): Plugin {
+export function useGraphQLMetrics(
+  registry: Registry,
+  nameBound: Omit<OperationNameBoundOptions, 'onEvict'> = {},
+  clientLabels: ClientLabels = createClientLabels(),
+): Plugin {
   // Filled below, once the metrics exist; a name is evicted only on a later request.
   const metrics: Metric<string>[] = [];
-  const bound = createOperationNameBound({ ...nameBound, onEvict: (name) => dropSeries(metrics, name) });
+  const counters: Metric<string>[] = [];
+  const bound = createOperationNameBound({ ...nameBound, onEvict: (name) => dropSeries(metrics, { operation_name: name }) });
+  clientLabels.onEvict((pair) => dropSeries(counters, { ...pair }));
   const labels = (params: FillLabelsFnParams) => ({
     operation_name: bound(params.operationName),
     operation_type: params.operationType ?? 'unknown',
+  });
+  // The raw context is yoga's: it carries the HTTP request, in every phase.
+  const withClient = (params: FillLabelsFnParams, context: unknown) => ({
+    ...labels(params),
+    ...clientLabels.of((context as { request?: Request } | undefined)?.request),
   });
   const histogram = <Phase extends string>(name: string, help: string) => {
     const created = createHistogram<Phase, 'operation_name' | 'operation_type'>({
@@ -31,6 +45,7 @@ export function useGraphQLMetrics(registry: Registry, nameBound: Omit<OperationN
   };
   const counter = <Phase extends string, Extra extends string = never>(created: CounterAndLabels<Phase, 'operation_name' | 'operation_type' | Extra, FillLabelsFnParams>) => {
     metrics.push(created.counter);
+    counters.push(created.counter);
     return created;
   };
 
@@ -42,10 +57,10 @@ export function useGraphQLMetrics(registry: Registry, nameBound: Omit<OperationN
         registry,
         counter: {
           name: 'graphql_envelop_request_total',
-          help: 'GraphQL operations executed, by operation.',
-          labelNames: ['operation_name', 'operation_type'],
+          help: 'GraphQL operations executed, by operation and by the app that sent them.',
+          labelNames: ['operation_name', 'operation_type', 'client_name', 'client_version'],
         },
-        fillLabelsFn: labels,
+        fillLabelsFn: withClient,
       })),
       graphql_envelop_request_duration: histogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Duration of GraphQL operations, in seconds.'),
       graphql_envelop_phase_parse: histogram<'parse'>('graphql_envelop_phase_parse', 'Time spent parsing GraphQL operations, in seconds.'),
@@ -55,30 +70,11 @@ export function useGraphQLMetrics(registry: Registry, nameBound: Omit<OperationN
         registry,
         counter: {
           name: 'graphql_envelop_error_result_total',
-          help: 'GraphQL errors in results, by operation and phase.',
-          labelNames: ['operation_name', 'operation_type', 'phase'],
+          help: 'GraphQL errors in results, by operation, phase and the app that sent the operation.',
+          labelNames: ['operation_name', 'operation_type', 'phase', 'client_name', 'client_version'],
         },
-        fillLabelsFn: (params) => ({ ...labels(params), phase: params.errorPhase ?? 'unknown' }),
+        fillLabelsFn: (params, context) => ({ ...withClient(params, context), phase: params.errorPhase ?? 'unknown' }),
       })),
     },
   }) as Plugin;
-}
-
-// Private:
-
-/** Removes every series labelled with an evicted operation name (a histogram's buckets go with it). */
-function dropSeries(metrics: readonly Metric<string>[], operationName: string): void {
-  for (const metric of metrics) {
-    void metric.get().then(({ values }) => {
-      const seen = new Set<string>();
-      for (const { labels } of values) {
-        if (labels.operation_name !== operationName) continue;
-        const { le: _bucket, ...series } = labels as Record<string, string | number>;
-        const key = JSON.stringify(series);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        metric.remove(series);
-      }
-    });
-  }
 }

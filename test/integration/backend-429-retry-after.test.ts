@@ -42,6 +42,7 @@ describe('backend 429 with Retry-After', () => {
           extensions: { code: 'SERVICE_UNAVAILABLE', service: 'catalog', retryable: true, retryAfter: 30 },
         },
       ],
+      extensions: { degraded: [{ service: 'catalog', code: 'SERVICE_UNAVAILABLE', retryAfter: 30, stale: false }] },
     });
     expect(headers.get('retry-after')).toBe('30');
     expect(t.backends.catalog.stats().requests).toBe(1);

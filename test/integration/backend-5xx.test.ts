@@ -29,6 +29,7 @@ describe('backend 5xx', () => {
           extensions: { code: 'UPSTREAM_ERROR', service: 'catalog', retryable: true, retryAfter: 1 },
         },
       ],
+      extensions: { degraded: [{ service: 'catalog', code: 'UPSTREAM_ERROR', retryAfter: 1, stale: false }] },
     });
     expect(t.backends.catalog.stats().requests).toBe(1);
   });
@@ -46,6 +47,7 @@ describe('backend 5xx', () => {
           extensions: { code: 'SERVICE_UNAVAILABLE', service: 'catalog', retryable: true, retryAfter: 1 },
         },
       ],
+      extensions: { degraded: [{ service: 'catalog', code: 'SERVICE_UNAVAILABLE', retryAfter: 1, stale: false }] },
     });
     expect(t.backends.catalog.stats().requests).toBe(3);
   });

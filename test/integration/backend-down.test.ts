@@ -26,6 +26,7 @@ describe('backend down (connection refused)', () => {
           extensions: { code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 1 },
         },
       ],
+      extensions: { degraded: [{ service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 1, stale: false }] },
     });
     expect(headers.get('retry-after')).toBe('1');
   });

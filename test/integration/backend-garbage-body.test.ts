@@ -20,7 +20,11 @@ describe('backend garbage body', () => {
       path: ['products', index],
       extensions: { code: 'UPSTREAM_ERROR', service: 'catalog', retryable: true, retryAfter: 1 },
     });
-    expect(body).toEqual({ data: { products: [null, null], viewer: { id: 'u1' } }, errors: [error(0), error(1)] });
+    expect(body).toEqual({
+      data: { products: [null, null], viewer: { id: 'u1' } },
+      errors: [error(0), error(1)],
+      extensions: { degraded: [{ service: 'catalog', code: 'UPSTREAM_ERROR', retryAfter: 1, stale: false }] },
+    });
     expect(t.backends.catalog.stats().requests).toBe(1);
   });
 });

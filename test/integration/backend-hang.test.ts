@@ -27,6 +27,7 @@ describe('backend hang', () => {
           extensions: { code: 'UPSTREAM_TIMEOUT', service: 'recommendations', retryable: true, retryAfter: 1 },
         },
       ],
+      extensions: { degraded: [{ service: 'recommendations', code: 'UPSTREAM_TIMEOUT', retryAfter: 1, stale: false }] },
     });
     // Two attempts of 300 ms plus at most one 50 ms backoff: never the backend's forever.
     expect(elapsed).toBeGreaterThanOrEqual(2 * TIMEOUT_MS - 5);

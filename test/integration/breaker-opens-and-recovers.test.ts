@@ -42,6 +42,7 @@ describe('circuit breaker opens and recovers', () => {
           extensions: { code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 2 },
         },
       ],
+      extensions: { degraded: [{ service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 2, stale: false }] },
     });
     expect(open.headers.get('retry-after')).toBe('2');
     expect(t.backends.recommendations.stats().requests).toBe(0);

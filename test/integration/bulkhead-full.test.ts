@@ -29,6 +29,7 @@ describe('bulkhead full', () => {
             extensions: { code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 1 },
           },
         ],
+        extensions: { degraded: [{ service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 1, stale: false }] },
       });
     }
     expect((await first).body).toEqual({ data: { viewer: { id: 'u1' }, recommendations: [{ id: expect.any(String) }] } });

@@ -27,6 +27,7 @@ describe('request deadline', () => {
           extensions: { code: 'UPSTREAM_TIMEOUT', service: 'users', retryable: true, retryAfter: 1 },
         },
       ],
+      extensions: { degraded: [{ service: 'users', code: 'UPSTREAM_TIMEOUT', retryAfter: 1, stale: false }] },
     });
     expect(elapsed).toBeGreaterThanOrEqual(590);
     expect(elapsed).toBeLessThan(950);

@@ -26,6 +26,7 @@ describe('partial data: one failing backend fails only its fields', () => {
           extensions: { code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 7 },
         },
       ],
+      extensions: { degraded: [{ service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 7, stale: false }] },
     });
   });
 

@@ -49,7 +49,10 @@ describe('cache TTLs and stale-if-error', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       data: fresh.body.data,
-      extensions: { warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }] },
+      extensions: {
+        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }],
+        degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }],
+      },
     });
     expect(headers.get('cache-control')).toBe('no-store');
     expect(t.backends.catalog.stats().requests).toBe(1);
@@ -71,7 +74,10 @@ describe('cache TTLs and stale-if-error', () => {
           extensions: { code: 'SERVICE_UNAVAILABLE', service: 'catalog', retryable: true, retryAfter: 1 },
         },
       ],
-      extensions: { warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['products', 0], ageSeconds: 0 }] },
+      extensions: {
+        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['products', 0], ageSeconds: 0 }],
+        degraded: [{ service: 'catalog', code: 'SERVICE_UNAVAILABLE', retryAfter: 1, stale: true }],
+      },
     });
     expect(headers.get('cache-control')).toBe('no-store');
   });
@@ -115,7 +121,10 @@ describe('cache TTLs and stale-if-error', () => {
     const { body } = await t.gql('{ product(id: "p25") { id } }');
     expect(body).toEqual({
       data: { product: { id: 'p25' } },
-      extensions: { warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }] },
+      extensions: {
+        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }],
+        degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }],
+      },
     });
     expect(t.backends.catalog.stats().requests).toBe(0);
   });

@@ -213,6 +213,7 @@ describe('transport: compression, HTTP caching, @defer', () => {
           },
         ],
         hasNext: false,
+        extensions: { degraded: [{ service: 'recommendations', code: 'UPSTREAM_TIMEOUT', retryAfter: 1, stale: false }] },
       });
       t.backends.recommendations.setFault({ mode: '500' });
       const failed = (await post(DEFERRED, { accept: 'multipart/mixed' })).body.toString('utf8');

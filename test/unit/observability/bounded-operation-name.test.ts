@@ -60,7 +60,7 @@ describe('useGraphQLMetrics: evicted names lose their series', () => {
     const text = await registry.metrics();
     expect(text).not.toContain('operation_name="Scan1"');
     expect(text).toContain('operation_name="Scan2"');
-    expect(text).toMatch(/graphql_envelop_request_total\{operation_name="Home",operation_type="query"\} 1/);
+    expect(text).toMatch(/graphql_envelop_request_total\{operation_name="Home",operation_type="query",client_name="unknown",client_version="unknown"\} 1/);
     expect(text).toMatch(/graphql_envelop_phase_execute_bucket\{le="[^"]+",operation_name="Home"/);
   });
 });

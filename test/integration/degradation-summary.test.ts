@@ -1,0 +1,142 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { multipartParts } from '../helpers/multipart-parts.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
+
+const FRESH_MS = 200;
+const pastFresh = () => new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
+
+/**
+ * What an app does with Apollo Client and `errorPolicy: 'all'`: keep the data, keep
+ * the errors, read `extensions`. @apollo/client is not installed here, so the request
+ * is the one it sends (POST, JSON, `accept: application/graphql-response+json`),
+ * made with fetch; the assertions read only what `errorPolicy: 'all'` hands the app:
+ * data, errors and extensions.
+ */
+async function query(t: TestGateway, text: string, token?: string): Promise<GraphQLResponseBody> {
+  const response = await fetch(`${t.url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json,application/json;q=0.9',
+      'apollographql-client-name': 'shop-web',
+      'apollographql-client-version': '1.0.0',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify({ query: text }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as GraphQLResponseBody;
+}
+
+describe('extensions.degraded: one summary of what is degraded, per response', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(
+      { UPSTREAM_MAX_RETRIES: '0' },
+      {
+        gatewayConfig: {
+          services: {
+            catalog: { cache: { freshMs: FRESH_MS, staleMs: 60_000 } },
+            recommendations: { cache: { freshMs: 0, staleMs: 0 } },
+            users: { cache: { freshMs: 0, staleMs: 0 } },
+          },
+        },
+      },
+    );
+  });
+  afterEach(() => {
+    t.backends.catalog.clearFault();
+    t.backends.recommendations.clearFault();
+  });
+  afterAll(() => t.close());
+
+  it('is absent when nothing is degraded', async () => {
+    const body = await query(t, '{ viewer { id } recommendations(first: 2) { id } }', await t.token('u1'));
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions).toBeUndefined();
+  });
+
+  it('lists a failing service once, with its code and retryAfter, beside the data the app can still show', async () => {
+    t.backends.recommendations.setFault({ mode: '503', retryAfter: 7 });
+    const body = await query(t, '{ viewer { id } recommendations(first: 2) { id } }', await t.token('u1'));
+    expect(body.data).toEqual({ viewer: { id: 'u1' }, recommendations: null });
+    expect(body.errors).toHaveLength(1);
+    expect(body.extensions).toEqual({ degraded: [{ service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 7, stale: false }] });
+  });
+
+  it('many failed fields of one service are one entry; two services are two', async () => {
+    t.backends.catalog.setFault({ mode: '500' });
+    t.backends.recommendations.setFault({ mode: '503', retryAfter: 3 });
+    const body = await query(t, '{ products(ids: ["p91", "p92", "p93"]) { id } recommendations(first: 1) { id } }', await t.token('u1'));
+    expect(body.errors?.length).toBeGreaterThanOrEqual(4);
+    // In the order the errors came in, which is the order the backends failed in.
+    const degraded = [...(body.extensions?.degraded as { service: string }[])].sort((a, b) => a.service.localeCompare(b.service));
+    expect(degraded).toEqual([
+      { service: 'catalog', code: 'UPSTREAM_ERROR', retryAfter: 1, stale: false },
+      { service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 3, stale: false },
+    ]);
+  });
+
+  it('says stale: true, with code STALE_DATA, when a failed service was stood in for by the cache', async () => {
+    await query(t, '{ product(id: "p81") { id name } }');
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '503' });
+    const body = await query(t, '{ product(id: "p81") { id name } }');
+    expect(body.data).toEqual({ product: { id: 'p81', name: expect.any(String) } });
+    expect(body.errors).toBeUndefined();
+    expect(body.extensions).toEqual({
+      warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }],
+      degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }],
+    });
+  });
+
+  it('a service that served some values stale and failed others is one entry: its error code, stale: true', async () => {
+    await query(t, '{ product(id: "p82") { id } }');
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '503', retryAfter: 5 });
+    const body = await query(t, '{ products(ids: ["p82", "p83"]) { id } }');
+    expect(body.data).toEqual({ products: [{ id: 'p82' }, null] });
+    expect(body.extensions?.degraded).toEqual([{ service: 'catalog', code: 'SERVICE_UNAVAILABLE', retryAfter: 5, stale: true }]);
+  });
+
+  it('leaves out errors that retrying cannot fix (not signed in, bad input): nothing is degraded', async () => {
+    const body = await query(t, '{ viewer { id } product(id: "p1") { image(width: 0) { url } } }');
+    expect(body.errors?.map((error) => error.extensions?.code).sort()).toEqual(['BAD_USER_INPUT', 'UNAUTHENTICATED']);
+    expect(body.extensions).toBeUndefined();
+  });
+
+  it('covers @defer: a deferred part whose service failed carries the summary; the parts before it do not', async () => {
+    t.backends.recommendations.setFault({ mode: '503', retryAfter: 9 });
+    const response = await rawRequest(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed', authorization: `Bearer ${await t.token('u1')}` },
+      body: JSON.stringify({ query: '{ viewer { id } ... @defer { recommendations(first: 2) { id } } }' }),
+    });
+    const parts = multipartParts(response.body.toString('utf8')) as GraphQLResponseBody[];
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toEqual({ data: { viewer: { id: 'u1' } }, hasNext: true });
+    expect(parts[1]).toMatchObject({
+      incremental: [{ data: { recommendations: null }, errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] }],
+      hasNext: false,
+      extensions: { degraded: [{ service: 'recommendations', code: 'SERVICE_UNAVAILABLE', retryAfter: 9, stale: false }] },
+    });
+  });
+
+  it('covers @defer with stale values: the deferred part says which service it was', async () => {
+    await query(t, '{ product(id: "p84") { id } }');
+    await pastFresh();
+    t.backends.catalog.setFault({ mode: '503' });
+    const response = await rawRequest(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+      body: JSON.stringify({ query: '{ __typename ... @defer { product(id: "p84") { id } } }' }),
+    });
+    const parts = multipartParts(response.body.toString('utf8')) as GraphQLResponseBody[];
+    expect(parts[0]).toEqual({ data: { __typename: 'Query' }, hasNext: true });
+    expect(parts.at(-1)).toMatchObject({
+      incremental: [{ data: { product: { id: 'p84' } } }],
+      extensions: { degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }] },
+    });
+  });
+});
