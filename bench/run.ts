@@ -335,9 +335,12 @@ async function hungPhase(ctx: LatencyContext): Promise<void> {
 async function startRampedServers(ctx: LatencyContext, ramp: readonly BenchRequest[], options: Pick<StartServersOptions, 'envOf'> = {}): Promise<BenchServer[]> {
   const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), ...options });
   try {
-    for (const server of servers) {
-      await applyLoad({ origin: server.origin, requests: ramp, connections: 1, rateGenerator: ctx.settings.rateGenerator }, ctx.settings.rampSec);
-    }
+    // All at once: one connection each is what matters, and nothing is measured yet.
+    await Promise.all(
+      servers.map((server) =>
+        applyLoad({ origin: server.origin, requests: ramp, connections: 1, rateGenerator: ctx.settings.rateGenerator }, ctx.settings.rampSec),
+      ),
+    );
   } catch (error) {
     await stopServers(servers);
     throw error;
@@ -417,8 +420,8 @@ export function plannedSeconds(settings: BenchSettings): number {
   const processSets = settings.redisUrl === null ? 2 : 3; // healthy, Redis, hung
   const firstWarmUps = processSets * servers; // one per server process
   const perLatency =
-    cells * (settings.rewarmSec + settings.durationSec) + firstWarmUps * (settings.rampSec + settings.warmupSec - settings.rewarmSec);
-  const manyClients = servers * (settings.rampSec + settings.warmupSec + settings.manyClients.viewers / settings.manyClients.rate);
+    cells * (settings.rewarmSec + settings.durationSec) + firstWarmUps * (settings.warmupSec - settings.rewarmSec) + processSets * settings.rampSec;
+  const manyClients = settings.rampSec + servers * (settings.warmupSec + settings.manyClients.viewers / settings.manyClients.rate);
   return settings.backendLatenciesMs.length * perLatency + manyClients;
 }
 
