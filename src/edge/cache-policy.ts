@@ -1,3 +1,4 @@
+import { memoizePerOperation } from './memoize-per-operation.js';
 import {
   getDirectiveValues,
   getNamedType,
@@ -52,21 +53,7 @@ export function createCachePolicy(schema: GraphQLSchema): (document: DocumentNod
   const typeHints = readTypeHints(schema, directive);
   const fieldHints = readFieldHints(schema, directive);
   const hintOf = (field: GraphQLField<unknown, unknown>): Hint => fieldHints.get(field) ?? {};
-  const cache = new WeakMap<DocumentNode, Map<string, CachePolicy>>();
-  return (document, operationName) => {
-    let byOperation = cache.get(document);
-    if (byOperation === undefined) {
-      byOperation = new Map();
-      cache.set(document, byOperation);
-    }
-    const key = operationName ?? '';
-    let policy = byOperation.get(key);
-    if (policy === undefined) {
-      policy = computePolicy(schema, document, operationName, typeHints, hintOf);
-      byOperation.set(key, policy);
-    }
-    return policy;
-  };
+  return memoizePerOperation((document, operationName) => computePolicy(schema, document, operationName, typeHints, hintOf));
 }
 
 // Private:

@@ -1,3 +1,4 @@
+import { memoizePerOperation } from './memoize-per-operation.js';
 import {
   getDirectiveValues,
   getNamedType,
@@ -42,22 +43,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function createDeprecatedUsage(schema: GraphQLSchema): (document: DocumentNode, operationName?: string | null) => DeprecatedUsage {
   const sunsets = readSunsets(schema);
-  const cache = new WeakMap<DocumentNode, Map<string, DeprecatedUsage>>();
   const typeInfo = new TypeInfo(schema);
-  return (document, operationName) => {
-    let byOperation = cache.get(document);
-    if (byOperation === undefined) {
-      byOperation = new Map();
-      cache.set(document, byOperation);
-    }
-    const key = operationName ?? '';
-    let usage = byOperation.get(key);
-    if (usage === undefined) {
-      usage = findUsage(typeInfo, sunsets, document, operationName);
-      byOperation.set(key, usage);
-    }
-    return usage;
-  };
+  return memoizePerOperation((document, operationName) => findUsage(typeInfo, sunsets, document, operationName));
 }
 
 // Private:
