@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The gateway alone (`npm run gateway`, compiled), configured by the environment of
-# CONTRACT.md §2. Node 22 LTS, production dependencies only, non-root, tini as PID 1.
+# the README. Node 22 LTS, production dependencies only, non-root, tini as PID 1.
 
 ARG NODE_IMAGE=node:22-bookworm-slim
 
@@ -12,8 +12,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-schema.mjs ./scripts/
 COPY schema ./schema
 COPY src ./src
+COPY app ./app
+COPY services ./services
 COPY resolvers ./resolvers
-COPY backends ./backends
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS prod-deps
@@ -40,4 +41,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/app/main.js"]

@@ -12,8 +12,8 @@ import { GraphQLError } from 'graphql';
 import pino from 'pino';
 import { createTieredCache } from '../src/cache/create-tiered-cache.js';
 import { createRequestContext } from '../src/create-request-context.js';
-import { loadConfig } from '../src/config.js';
-import type { GatewayContext } from '../src/context.js';
+import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
+import type { GatewayContext } from '../src/gateway-context.js';
 import { createSchema } from '../src/create-schema.js';
 import { createAuthenticator } from '../src/edge/authenticate.js';
 import { upstreamErrorToGraphQL } from '../src/errors/upstream-error-to-graphql.js';
@@ -26,17 +26,17 @@ import { isUpstreamError } from '../src/upstream/upstream-error.js';
 import { runChild } from './child-protocol.js';
 
 runChild(async () => {
-  const config = loadConfig(process.env);
+  const config = loadAppConfig(process.env);
   // The gateway's destination (asynchronous writes): a synchronous one made Apollo pay more per log line.
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: false }) });
   // Built as src/gateway.ts builds them (minus the metrics observers, which are the gateway's own feature).
   const cache = createTieredCache(config.cache, { logger });
-  const services = createServiceSet(config.services, { logger, cache, cacheSettings: config.cache });
+  const services = createServiceSet(gatewayApp.services, config.services, { logger, cache, cacheSettings: config.cache });
   const authenticate = createAuthenticator({ secret: config.jwtSecret });
   const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
 
   const server = new ApolloServer<GatewayContext>({
-    schema: createSchema(),
+    schema: createSchema(gatewayApp),
     // The gateway's error contract (its maskError), so partial answers carry the same codes.
     formatError(formatted, error) {
       const located = error instanceof GraphQLError ? error : null;

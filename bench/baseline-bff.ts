@@ -21,7 +21,7 @@ import { runChild } from './child-protocol.js';
 import { HOME_OPERATION, HOME_ORDERS_FIRST, HOME_RECOMMENDATIONS_FIRST, PRODUCT_OPERATION } from './queries.js';
 import { TtlCache } from './ttl-cache.js';
 
-/** The gateway's fresh TTLs (src/services/service-registry.ts), so both serve the same share from memory. */
+/** The gateway's fresh TTLs (services/index.ts), so both serve the same share from memory. */
 const PRODUCT_TTL_MS = 300_000;
 const USER_TTL_MS = 60_000;
 const RECOMMENDATIONS_TTL_MS = 30_000;

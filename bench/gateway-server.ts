@@ -1,20 +1,20 @@
 /**
- * Child process: the gateway as production runs it (src/main.ts), every feature
+ * Child process: the gateway as production runs it (app/main.ts), every feature
  * on: production config from the environment, pino at `info` (writing to
  * /dev/null, so log formatting is paid for but no terminal is), metrics,
  * policies, in-memory tiered cache.
  */
 import pino from 'pino';
-import { loadConfig } from '../src/config.js';
+import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/observability/create-logger.js';
 import { runChild } from './child-protocol.js';
 
 runChild(async () => {
-  const config = loadConfig(process.env);
+  const config = loadAppConfig(process.env);
   // Asynchronous, as the gateway's own stdout destination is: formatting is paid for, no terminal is.
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: false }) });
-  const gateway = createGateway(config, { logger });
+  const gateway = createGateway(config, gatewayApp, { logger });
   const { url } = await gateway.listen(0, '127.0.0.1');
   return { info: { url } };
 });

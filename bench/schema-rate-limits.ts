@@ -4,7 +4,7 @@
  * reader knows which limits the viewers stayed under.
  */
 import { Kind, parse, valueFromASTUntyped, type DocumentNode } from 'graphql';
-import { readTypeDefs } from '../src/create-schema.js';
+import { gatewayApp } from '../app/gateway-app.js';
 
 export interface SchemaRateLimit {
   /** `Type.field` */
@@ -14,7 +14,7 @@ export interface SchemaRateLimit {
 }
 
 /** Every field definition carrying `@rateLimit` in schema/*.graphql, with its arguments. */
-export function schemaRateLimits(typeDefs: readonly string[] = readTypeDefs()): SchemaRateLimit[] {
+export function schemaRateLimits(typeDefs: readonly string[] = gatewayApp.schemaFiles.map((file) => file.sdl)): SchemaRateLimit[] {
   const limits: SchemaRateLimit[] = [];
   for (const sdl of typeDefs) {
     const document: DocumentNode = parse(sdl);

@@ -1,6 +1,6 @@
-import type { Resolvers } from '../src/generated/resolvers-types.js';
-import type { ProductRecord } from '../src/services/catalog-service.js';
-import { badUserInput } from '../src/errors/client-errors.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import type { ProductRecord } from '../services/catalog-service.js';
+import { badUserInput } from '../src/index.js';
 import { intInRange } from './validate-args.js';
 
 /** More ids than any screen shows; larger lists are a client bug or an attack. */

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../src/generated/resolvers-types.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 import { catalogResolvers } from './catalog.js';
 import { orderResolvers } from './order.js';
 import { recommendationsResolvers } from './recommendations.js';

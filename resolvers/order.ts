@@ -1,7 +1,6 @@
-import { badUserInput, conflict, forbidden, notFound } from '../src/errors/client-errors.js';
-import { requireViewer } from '../src/edge/require-viewer.js';
-import type { Resolvers } from '../src/generated/resolvers-types.js';
-import type { OrderPatch } from '../src/services/orders-service.js';
+import { badUserInput, conflict, forbidden, notFound, requireViewer } from '../src/index.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import type { OrderPatch } from '../services/orders-service.js';
 
 const MAX_NOTE_LENGTH = 500;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,7 +41,7 @@ export const orderResolvers: Resolvers = {
       }
 
       // Ownership is decided here, not left to the backend's 403: internal services behind
-      // a BFF often believe X-User-Id without checking it (CONTRACT.md §5 lists no 403).
+      // a BFF often believe X-User-Id without checking it (docs/backend-contract.md lists no 403).
       // The order comes through the request's loader, so from the orders cache when one is
       // configured, possibly old or a stale stand-in: fine for this check, because an order
       // never changes owner. A copy of an order deleted since passes here and the backend's

@@ -1,6 +1,6 @@
-import { requireViewer } from '../src/edge/require-viewer.js';
-import type { Resolvers } from '../src/generated/resolvers-types.js';
-import type { ProductRecord } from '../src/services/catalog-service.js';
+import { requireViewer } from '../src/index.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import type { ProductRecord } from '../services/catalog-service.js';
 import { intInRange } from './validate-args.js';
 
 export const recommendationsResolvers: Resolvers = {

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import type { Resolvers } from '../src/generated/resolvers-types.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 
 function toIsoString(value: unknown): string {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;

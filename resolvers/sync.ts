@@ -1,8 +1,6 @@
-import { syncTokenRejected } from '../src/errors/client-errors.js';
-import { requireViewer } from '../src/edge/require-viewer.js';
-import type { Resolvers } from '../src/generated/resolvers-types.js';
-import { nextDeltaPage } from '../src/sync/orders-delta-pager.js';
-import type { SyncPosition } from '../src/sync/sync-token-codec.js';
+import { requireViewer, syncTokenRejected, type SyncPosition } from '../src/index.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import { nextDeltaPage } from '../services/orders-delta-pager.js';
 import { intInRange } from './validate-args.js';
 
 export const syncResolvers: Resolvers = {

@@ -1,6 +1,5 @@
-import { forbidden } from '../src/errors/client-errors.js';
-import { requireViewer } from '../src/edge/require-viewer.js';
-import type { Resolvers } from '../src/generated/resolvers-types.js';
+import { forbidden, requireViewer } from '../src/index.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 import { intInRange } from './validate-args.js';
 
 export const userResolvers: Resolvers = {

@@ -1,4 +1,4 @@
-import { badUserInput } from '../src/errors/client-errors.js';
+import { badUserInput } from '../src/index.js';
 
 /**
  * An integer argument within bounds, or BAD_USER_INPUT naming the argument. A

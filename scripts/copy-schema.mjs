@@ -1,4 +1,4 @@
-// The built gateway reads its SDL from dist/schema (src/create-schema.ts resolves
+// The built gateway reads its SDL from dist/schema (app/gateway-app.ts resolves
 // ../schema relative to itself), so the build copies schema/ there.
 import { cpSync } from 'node:fs';
 

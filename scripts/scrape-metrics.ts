@@ -5,18 +5,18 @@
  */
 import { Writable } from 'node:stream';
 import { startReferenceBackends } from '../backends/start-reference-backends.js';
-import { loadConfig } from '../src/config.js';
+import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
 import { signDevToken } from '../src/edge/sign-dev-token.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/observability/create-logger.js';
-import { serviceUrlEnv } from '../src/services/service-registry.js';
+import { serviceUrlEnv } from '../services/index.js';
 
 const backends = await startReferenceBackends();
-const config = loadConfig({
+const config = loadAppConfig({
   ...serviceUrlEnv(backends.urls),
   UPSTREAM_MAX_RETRIES: '1',
 }, { allowDevSecrets: true });
-const gateway = createGateway(config, {
+const gateway = createGateway(config, gatewayApp, {
   logger: createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
 });
 const { url } = await gateway.listen(0, '127.0.0.1');

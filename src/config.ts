@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { SERVICE_NAMES, SERVICE_REGISTRY, type ServiceName } from './services/service-registry.js';
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
+import type { ServiceCatalog } from './services/service-definition.js';
 import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
 import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
 
 /** The gateway's whole configuration, validated. */
-export interface GatewayConfig {
+export interface GatewayConfig<ServiceName extends string = string> {
   /** HTTP port; 0 picks a free one (tests). */
   port: number;
   host: string;
@@ -31,6 +31,7 @@ export interface GatewayConfig {
   redisUrl: string | null;
   /** The tiered cache (L1 in-process, L2 on `redisUrl`). */
   cache: CacheSettings;
+  /** Every backend of the app (code-defined services and schema `@source`s), by name. */
   services: Record<ServiceName, ServiceSettings>;
   /** Budget of one GraphQL request: every backend call and retry of it ends by then. */
   requestDeadlineMs: number;
@@ -119,10 +120,6 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL su
 const envSchema = z.object({
   PORT: integer(0, 65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
-  ...(Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICE_REGISTRY[name].urlEnv, httpUrl])) as Record<
-    string,
-    typeof httpUrl
-  >),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
   JWT_SECRET: secret.optional(),
   SYNC_TOKEN_SECRET: secret.optional(),
@@ -182,8 +179,13 @@ const envSchema = z.object({
   CLIENT_LABELS_MAX: integer(1, 1000).default(50),
 });
 
-/** Every environment variable the gateway reads (deployment manifests are checked against it). */
-export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+/**
+ * Every environment variable the gateway reads for an app (deployment manifests are
+ * checked against it): the engine's own and each backend's URL variable.
+ */
+export function envVariables(services: ServiceCatalog): readonly string[] {
+  return [...Object.keys(envSchema.shape), ...Object.values(services).map((service) => service.urlEnv)];
+}
 
 const rate = z.number({ error: 'expected a number from 0 to 1' }).gt(0, { error: 'expected a number above 0 and at most 1' }).max(1, {
   error: 'expected a number above 0 and at most 1',
@@ -331,10 +333,8 @@ const gatewayFileSchema = z
     persistedQueries: persistedQueriesFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
     clients: clientsFileSchema.optional(),
-    services: z
-      .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
-      .strict()
-      .optional(),
+    // Names are checked against the app's services in loadConfig (the schema cannot know them).
+    services: z.record(z.string(), serviceOverrideSchema).optional(),
   })
   .strict();
 
@@ -344,7 +344,7 @@ const DEFAULT_BACKOFF = { initialDelayMs: 50, maxDelayMs: 500 };
 
 type ServiceOverride = z.infer<typeof serviceOverrideSchema>;
 type GatewayFile = {
-  services: Partial<Record<ServiceName, ServiceOverride>>;
+  services: Partial<Record<string, ServiceOverride>>;
   cache: z.infer<typeof cacheFileSchema>;
   limits: z.infer<typeof limitsFileSchema>;
   persistedQueries: z.infer<typeof persistedQueriesFileSchema>;
@@ -360,7 +360,12 @@ const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
   redisHalfOpenAfterMs: 1000,
 };
 
-export interface LoadConfigOptions {
+export interface LoadConfigOptions<Catalog extends ServiceCatalog = ServiceCatalog> {
+  /**
+   * The app's backends: each one's URL variable and default settings (the app's service
+   * definitions, and the schema's `@source`s, satisfy this).
+   */
+  services: Catalog;
   /** Read GATEWAY_CONFIG files through this (tests). */
   readFile?: (path: string) => string;
   /**
@@ -374,10 +379,13 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Reads and validates the configuration from environment variables (CONTRACT.md §2)
+ * Reads and validates the configuration from environment variables (README "Configuration")
  * and the optional GATEWAY_CONFIG file. Throws a ConfigError listing every problem.
  */
-export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): GatewayConfig {
+export function loadConfig<Catalog extends ServiceCatalog>(
+  env: Record<string, string | undefined>,
+  options: LoadConfigOptions<Catalog>,
+): GatewayConfig<keyof Catalog & string> {
   // An empty or blank variable means "unset": `FOO= npm run gateway` must not become 0 or "".
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const problems: string[] = [];
@@ -389,6 +397,11 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       const message = value === undefined && issue.code === 'invalid_type' ? 'required' : issue.message;
       problems.push(`${key}: ${message} (${describeValue(key, value)})`);
     }
+  }
+  for (const { urlEnv } of Object.values(options.services)) {
+    const value = present[urlEnv];
+    const url = httpUrl.safeParse(value);
+    if (!url.success) problems.push(`${urlEnv}: ${value === undefined ? 'required' : url.error.issues[0]!.message} (${describeValue(urlEnv, value)})`);
   }
   // Checked on the raw variables so that every problem is reported in one go.
   const devSecretsAllowed = options.allowDevSecrets === true && present.NODE_ENV !== 'production';
@@ -430,11 +443,14 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     problems.push(`OPS_PORT: must differ from PORT (got ${vars.OPS_PORT} for both)`);
   }
   const [max, windowSeconds] = vars.CLIENT_RATE_LIMIT.split('/').map(Number) as [number, number];
-  const services = {} as Record<ServiceName, ServiceSettings>;
-  for (const name of SERVICE_NAMES) {
+  const unknownServices = Object.keys(file.services).filter((name) => options.services[name] === undefined);
+  if (unknownServices.length > 0) {
+    problems.push(`GATEWAY_CONFIG ${present.GATEWAY_CONFIG} at services: unknown key(s) ${unknownServices.join(', ')}`);
+  }
+  const services = {} as Record<keyof Catalog & string, ServiceSettings>;
+  for (const [name, { urlEnv, defaults }] of Object.entries(options.services) as [keyof Catalog & string, ServiceCatalog[string]][]) {
     const override = file.services[name] ?? {};
-    const defaults = SERVICE_REGISTRY[name].defaults;
-    const breaker = override.breaker ?? DEFAULT_BREAKER;
+    const breaker = override.breaker ?? defaults.breaker ?? DEFAULT_BREAKER;
     const backoff = { ...DEFAULT_BACKOFF, ...override.backoff };
     if (backoff.initialDelayMs > backoff.maxDelayMs) {
       problems.push(`GATEWAY_CONFIG at services.${name}.backoff: initialDelayMs must not exceed maxDelayMs`);
@@ -443,25 +459,25 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       // Each decorrelated delay grows from the previous one: from 0 it stays 0.
       problems.push(`GATEWAY_CONFIG at services.${name}.retry.jitter: "decorrelated" needs backoff.initialDelayMs of at least 1`);
     }
-    const timeoutMs = override.timeoutMs ?? vars.UPSTREAM_TIMEOUT_MS;
+    const timeoutMs = override.timeoutMs ?? defaults.timeoutMs ?? vars.UPSTREAM_TIMEOUT_MS;
     if (breaker.kind !== 'consecutive' && breaker.slowCallMs !== undefined && breaker.slowCallMs >= timeoutMs) {
       problems.push(
         `GATEWAY_CONFIG at services.${name}.breaker.slowCallMs: expected less than the service's timeoutMs (${timeoutMs}), got ${breaker.slowCallMs}: no call can be slower than its timeout (it fails as a timeout)`,
       );
     }
     services[name] = {
-      url: override.url ?? String(vars[SERVICE_REGISTRY[name].urlEnv]),
+      url: override.url ?? String(present[urlEnv]),
       timeoutMs,
       maxBatchSize: override.maxBatchSize ?? defaults.maxBatchSize,
       connections: override.connections ?? defaults.connections,
       retry: {
-        maxRetries: override.maxRetries ?? vars.UPSTREAM_MAX_RETRIES,
+        maxRetries: override.maxRetries ?? defaults.maxRetries ?? vars.UPSTREAM_MAX_RETRIES,
         ...backoff,
         jitter: override.retry?.jitter ?? DEFAULT_JITTER,
         budget: { ...DEFAULT_RETRY_BUDGET, ...override.retryBudget },
       },
       breaker: withBreakerDefaults(breaker),
-      halfOpenAfterMs: override.halfOpenAfterMs ?? vars.BREAKER_HALF_OPEN_AFTER_MS,
+      halfOpenAfterMs: override.halfOpenAfterMs ?? defaults.halfOpenAfterMs ?? vars.BREAKER_HALF_OPEN_AFTER_MS,
       bulkhead: { ...defaults.bulkhead, ...override.bulkhead },
       cache: override.cache ?? defaults.cache,
     };
@@ -542,7 +558,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     );
   }
   return {
-    services: (parsed.data.services ?? {}) as Partial<Record<ServiceName, ServiceOverride>>,
+    services: parsed.data.services ?? {},
     cache: parsed.data.cache ?? {},
     limits: parsed.data.limits ?? {},
     persistedQueries: parsed.data.persistedQueries ?? {},

@@ -1,5 +1,5 @@
 import { StaleTracker } from './cache/stale-tracker.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from './gateway-context.js';
 import type { AuthResult } from './edge/authenticate.js';
 import type { Logger } from './observability/create-logger.js';
 import type { ServiceSet } from './services/create-service-set.js';

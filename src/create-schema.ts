@@ -1,20 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { resolvers } from '../resolvers/index.js';
+import type { GatewayApp, SchemaFile } from './gateway-app.js';
 
-/** Where the SDL lives: `schema/` beside `src/` (and `dist/schema` in the built image). */
-const SCHEMA_DIR = new URL('../schema/', import.meta.url);
-
-/** Reads every `schema/*.graphql` file, in name order. */
-export function readTypeDefs(dir: URL = SCHEMA_DIR): string[] {
+/** Reads every `*.graphql` file of a folder, in name order, keeping each file's name for error messages. */
+export function readSchemaFiles(dir: URL): SchemaFile[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.graphql'))
     .sort()
-    .map((file) => readFileSync(new URL(file, dir), 'utf8'));
+    .map((file) => ({ name: file, sdl: readFileSync(new URL(file, dir), 'utf8') }));
 }
 
-/** The executable mobile schema: the SDL of `schema/` and the resolvers of `resolvers/`. */
-export function createSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers });
+/** The executable schema of an app: its SDL files and its resolvers. */
+export function createSchema(app: Pick<GatewayApp, 'schemaFiles' | 'resolvers'>): GraphQLSchema {
+  return makeExecutableSchema({ typeDefs: app.schemaFiles.map((file) => file.sdl), resolvers: app.resolvers });
 }

@@ -6,7 +6,8 @@ import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import type { GatewayConfig } from './config.js';
 import type { QueryLimits } from './edge/query-limits.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayApp } from './gateway-app.js';
+import type { GatewayContext } from './gateway-context.js';
 import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
@@ -47,7 +48,6 @@ import { usePartialResponseHeaders } from './plugins/use-partial-response-header
 import { useStaleWarnings } from './plugins/use-stale-warnings.js';
 import { useStreamedErrorMasking } from './plugins/use-streamed-error-masking.js';
 import { createServiceSet, type ServiceSet } from './services/create-service-set.js';
-import { SERVICE_NAMES } from './services/service-registry.js';
 import { createSyncTokenCodec } from './sync/sync-token-codec.js';
 import { combineObservers } from './upstream/upstream-observer.js';
 
@@ -93,13 +93,17 @@ export interface Gateway {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
-/** Builds the gateway from a validated config. */
-export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
+/**
+ * Builds the gateway of an app (its schema, resolvers and backends) from a config that
+ * `loadConfig` validated for the same app.
+ */
+export function createGateway(config: GatewayConfig, app: GatewayApp, deps: GatewayDeps = {}): Gateway {
+  const serviceNames = Object.keys(app.services);
   const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' });
   const registry = deps.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createGatewayMetrics({ registry, prefix: config.metricsPrefix, services: SERVICE_NAMES });
-  const serviceHealth = createServiceHealth(SERVICE_NAMES);
+  const metrics = createGatewayMetrics({ registry, prefix: config.metricsPrefix, services: serviceNames });
+  const serviceHealth = createServiceHealth(serviceNames);
   const external = deps.cacheObserver;
   const cache = createTieredCache(config.cache, {
     logger,
@@ -114,7 +118,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       },
     },
   });
-  const services = createServiceSet(config.services, {
+  const services = createServiceSet(app.services, config.services, {
     logger,
     cache,
     cacheSettings: config.cache,
@@ -131,7 +135,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   });
   const requestIds = useRequestId();
   const deadlines = useRequestDeadline(config.requestDeadlineMs);
-  const schema = applyFieldRateLimits(createSchema(), {
+  const schema = applyFieldRateLimits(createSchema(app), {
     limiter: createSlidingWindowLimiter({ redis: cache.redis }),
     keyPrefix: config.cache.keyPrefix,
     identify: (context) => (context as GatewayContext).clientId,

@@ -1,8 +1,8 @@
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../gateway-context.js';
 import { unauthenticated } from '../errors/client-errors.js';
 
 /** The viewer's id, or an UNAUTHENTICATED error on the field that needed it. */
-export function requireViewer(ctx: GatewayContext): string {
+export function requireViewer(ctx: Pick<GatewayContext, 'auth'>): string {
   const { auth } = ctx;
   if (auth.status === 'authenticated') return auth.viewerId;
   if (auth.status === 'anonymous') throw unauthenticated('missing');

@@ -1,6 +1,6 @@
 import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../gateway-context.js';
 import type { Logger } from '../observability/create-logger.js';
 import { clientIdentityOf } from '../edge/client-identity.js';
 import { isUnexpectedError } from '../errors/mask-error.js';

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { StaleWarning } from '../cache/stale-tracker.js';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../gateway-context.js';
 import { upstreamErrorToGraphQL } from '../errors/upstream-error-to-graphql.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
 

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../gateway-context.js';
 
 /**
  * Adds `extensions.warnings: [{ code: "STALE_DATA", service, path, ageSeconds }]` to a

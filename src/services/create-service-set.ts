@@ -8,14 +8,15 @@ import { createServicePolicy } from '../upstream/create-service-policy.js';
 import { createServiceClient, type ServiceClient } from '../upstream/service-client.js';
 import type { ServiceSettings } from '../upstream/service-settings.js';
 import type { UpstreamObserver } from '../upstream/upstream-observer.js';
-import { SERVICE_NAMES, SERVICE_REGISTRY, type Loaders, type ServiceName, type Services } from './service-registry.js';
+import type { ServiceDefinitions } from './service-definition.js';
 
 /** The backends of one gateway instance: built once, shared by every request. */
 export interface ServiceSet {
-  readonly clients: Record<ServiceName, ServiceClient>;
-  readonly services: Services;
-  /** Fresh DataLoaders for one request. */
-  createLoaders(call: CallContext): Loaders;
+  readonly clients: Readonly<Record<string, ServiceClient>>;
+  /** The domain clients by service name (typed by the app: `GatewayContext<Services, …>`). */
+  readonly services: Readonly<Record<string, unknown>>;
+  /** Fresh DataLoaders for one request, every service's merged into one object. */
+  createLoaders(call: CallContext): object;
   close(): Promise<void>;
 }
 
@@ -27,11 +28,18 @@ export interface ServiceSetDeps {
   observer?: UpstreamObserver;
 }
 
-export function createServiceSet(settings: Record<ServiceName, ServiceSettings>, deps: ServiceSetDeps): ServiceSet {
-  const clients = {} as Record<ServiceName, ServiceClient>;
-  const services = {} as Record<ServiceName, unknown>;
-  for (const name of SERVICE_NAMES) {
+/** One HTTP client, policy, entity cache and domain client per definition, with its settings. */
+export function createServiceSet(
+  definitions: ServiceDefinitions,
+  settings: Readonly<Record<string, ServiceSettings>>,
+  deps: ServiceSetDeps,
+): ServiceSet {
+  const names = Object.keys(definitions);
+  const clients: Record<string, ServiceClient> = {};
+  const services: Record<string, unknown> = {};
+  for (const name of names) {
     const serviceSettings = settings[name];
+    if (serviceSettings === undefined) throw new Error(`No settings for service "${name}": load the config with the same app`);
     const http = createHttpClient({
       service: name,
       baseUrl: serviceSettings.url,
@@ -43,7 +51,7 @@ export function createServiceSet(settings: Record<ServiceName, ServiceSettings>,
     const batch = deps.observer?.batch;
     const client = createServiceClient(name, serviceSettings, http, policy, batch && ((size: number) => batch(name, size)));
     clients[name] = client;
-    const definition = SERVICE_REGISTRY[name] as { cacheKind: string; createService(c: ServiceClient, cache: unknown): unknown };
+    const definition = definitions[name]!;
     const entityCache = createEntityCache({
       cache: deps.cache,
       keyPrefix: deps.cacheSettings.keyPrefix,
@@ -51,26 +59,19 @@ export function createServiceSet(settings: Record<ServiceName, ServiceSettings>,
       service: name,
       ttl: serviceSettings.cache,
     });
-    // As for createLoaders below: the registry pairs each service with its entity type.
     services[name] = definition.createService(client, entityCache);
   }
-  const typedServices = services as Services;
 
   return {
     clients,
-    services: typedServices,
+    services,
     createLoaders(call) {
       const loaders = {};
-      for (const name of SERVICE_NAMES) {
-        // The registry pairs each createLoaders with its own createService, which
-        // TypeScript cannot see through the loop; the cast restores that pairing.
-        const definition = SERVICE_REGISTRY[name] as { createLoaders(s: unknown, c: ServiceClient, call: CallContext): object };
-        Object.assign(loaders, definition.createLoaders(typedServices[name], clients[name], call));
-      }
-      return loaders as Loaders;
+      for (const name of names) Object.assign(loaders, definitions[name]!.createLoaders(services[name], clients[name]!, call));
+      return loaders;
     },
     async close() {
-      await Promise.all(SERVICE_NAMES.map((name) => clients[name].close()));
+      await Promise.all(names.map((name) => clients[name]!.close()));
     },
   };
 }

@@ -15,11 +15,11 @@ export interface GatewayProcess {
 }
 
 /**
- * A real gateway process (`src/main.ts`, as `npm run gateway` runs it) with exactly
+ * A real gateway process (`app/main.ts`, as `npm run gateway` runs it) with exactly
  * this environment; resolves once it logs that it listens.
  */
 export async function spawnGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

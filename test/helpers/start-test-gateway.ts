@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
-import { loadConfig, type GatewayConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/config.js';
+import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/create-logger.js';
-import { SERVICE_NAMES, serviceUrlEnv } from '../../src/services/service-registry.js';
+import { SERVICE_NAMES, serviceUrlEnv, type ServiceName } from '../../services/index.js';
 import { writeTempFile } from './write-temp-file.js';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
@@ -29,7 +30,7 @@ export interface TestGateway {
   readonly opsUrl: string | undefined;
   readonly backends: ReferenceBackends;
   readonly gateway: Gateway;
-  readonly config: GatewayConfig;
+  readonly config: GatewayConfig<ServiceName>;
   /** Parsed JSON log lines the gateway wrote. */
   readonly logs: Record<string, unknown>[];
   /** Cache lookups by tier and result, as the gateway reported them. */
@@ -76,7 +77,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
   }
   const backends = await startReferenceBackends({ trustGateway: options.trustGateway ?? false });
-  const config = loadConfig({
+  const config = loadAppConfig({
     ...serviceUrlEnv(backends.urls),
     JWT_SECRET: TEST_JWT_SECRET,
     SYNC_TOKEN_SECRET: 'test-sync-secret-0123456789abcdef',
@@ -94,7 +95,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   });
   const cacheLookups = { l1: { hit: 0, miss: 0 }, l2: { hit: 0, miss: 0 } };
   const redisErrors: unknown[] = [];
-  const gateway = createGateway(config, {
+  const gateway = createGateway(config, gatewayApp, {
     ...(options.now === undefined ? {} : { now: options.now }),
     logger: createLogger({ level: config.logLevel, destination }),
     cacheObserver: {

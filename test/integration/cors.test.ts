@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config.js';
+import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
 const QUERY = JSON.stringify({ query: '{ product(id: "p1") { id } }' });
@@ -80,7 +81,7 @@ describe('CORS_ORIGINS validation', () => {
   it('refuses values that are not origins, naming the variable', () => {
     for (const value of ['app.example.com', 'https://app.example.com/path', 'javascript:alert(1)']) {
       try {
-        loadConfig({
+        loadAppConfig({
           USERS_URL: 'http://127.0.0.1:1',
           CATALOG_URL: 'http://127.0.0.1:1',
           ORDERS_URL: 'http://127.0.0.1:1',

@@ -4,13 +4,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
-import { serviceUrlEnv } from '../../src/services/service-registry.js';
+import { serviceUrlEnv } from '../../services/index.js';
 
 const ROOT = new URL('../../', import.meta.url);
 
-/** Runs `src/main.ts` as `npm run gateway` does (tsx), with exactly this environment. */
+/** Runs `app/main.ts` as `npm run gateway` does (tsx), with exactly this environment. */
 function runGateway(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

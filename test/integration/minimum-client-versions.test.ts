@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config.js';
+import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
@@ -119,11 +120,11 @@ describe('clients.minimumVersions is validated at start-up', () => {
     RECOMMENDATIONS_URL: 'http://127.0.0.1:1',
   };
   const load = (clients: unknown) =>
-    loadConfig({ ...base, GATEWAY_CONFIG: '/gateway.json' }, { allowDevSecrets: true, readFile: () => JSON.stringify({ clients }) });
+    loadAppConfig({ ...base, GATEWAY_CONFIG: '/gateway.json' }, { allowDevSecrets: true, readFile: () => JSON.stringify({ clients }) });
 
   it('accepts semantic versions, pre-releases included', () => {
     expect(load({ minimumVersions: { 'shop-ios': '1.2.0-beta.1' } }).clients.minimumVersions).toEqual({ 'shop-ios': '1.2.0-beta.1' });
-    expect(loadConfig(base, { allowDevSecrets: true }).clients.minimumVersions).toEqual({});
+    expect(loadAppConfig(base, { allowDevSecrets: true }).clients.minimumVersions).toEqual({});
   });
 
   it('refuses a version that is not semantic, a reserved or impossible name, and unknown keys, naming each', () => {
@@ -142,8 +143,8 @@ describe('clients.minimumVersions is validated at start-up', () => {
   });
 
   it('CLIENT_LABELS_MAX is an integer from 1 to 1000, 50 by default', () => {
-    expect(loadConfig(base, { allowDevSecrets: true }).clientLabelsMax).toBe(50);
-    expect(loadConfig({ ...base, CLIENT_LABELS_MAX: '200' }, { allowDevSecrets: true }).clientLabelsMax).toBe(200);
-    expect(() => loadConfig({ ...base, CLIENT_LABELS_MAX: '0' }, { allowDevSecrets: true })).toThrow(/CLIENT_LABELS_MAX: expected an integer from 1 to 1000/);
+    expect(loadAppConfig(base, { allowDevSecrets: true }).clientLabelsMax).toBe(50);
+    expect(loadAppConfig({ ...base, CLIENT_LABELS_MAX: '200' }, { allowDevSecrets: true }).clientLabelsMax).toBe(200);
+    expect(() => loadAppConfig({ ...base, CLIENT_LABELS_MAX: '0' }, { allowDevSecrets: true })).toThrow(/CLIENT_LABELS_MAX: expected an integer from 1 to 1000/);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config.js';
+import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
@@ -154,7 +155,7 @@ describe('persisted-query configuration errors', () => {
   };
   const problemsOf = (env: Record<string, string>): readonly string[] => {
     try {
-      loadConfig({ ...base, ...env });
+      loadAppConfig({ ...base, ...env });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       return (error as ConfigError).problems;
@@ -180,7 +181,7 @@ describe('persisted-query configuration errors', () => {
   it("accepts Apollo's { operations: [{ id, body }] } manifest", () => {
     const query = '{ product(id: "p1") { id } }';
     const path = writeTempFile('manifest.json', { operations: [{ id: sha256(query), body: query }] });
-    const config = loadConfig({ ...base, PERSISTED_QUERIES: 'only', PERSISTED_QUERIES_MANIFEST: path });
+    const config = loadAppConfig({ ...base, PERSISTED_QUERIES: 'only', PERSISTED_QUERIES_MANIFEST: path });
     expect([...config.persistedQueries.manifest]).toEqual([[sha256(query), query]]);
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, loadConfig, type GatewayConfig, type LoadConfigOptions } from '../../src/config.js';
+import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, type GatewayConfig, type LoadConfigOptions } from '../../src/config.js';
+import { loadAppConfig } from '../../app/gateway-app.js';
+import type { ServiceName } from '../../services/index.js';
 
 const URLS = {
   USERS_URL: 'http://127.0.0.1:4001',
@@ -14,9 +16,9 @@ const SYNC = 'sync-secret-0123456789-abcdef-XYZ';
 const ENV = { ...URLS, JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC } as const;
 
 /** Runs loadConfig and returns the ConfigError it throws; fails the test if it does not throw one. */
-function problemsOf(env: Record<string, string | undefined>, readFile?: (path: string) => string, options: LoadConfigOptions = {}): ConfigError {
+function problemsOf(env: Record<string, string | undefined>, readFile?: (path: string) => string, options: Omit<LoadConfigOptions, 'services'> = {}): ConfigError {
   try {
-    loadConfig(env, readFile === undefined ? options : { ...options, readFile });
+    loadAppConfig(env, readFile === undefined ? options : { ...options, readFile });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return error as ConfigError;
@@ -24,9 +26,9 @@ function problemsOf(env: Record<string, string | undefined>, readFile?: (path: s
   throw new Error('expected loadConfig to throw a ConfigError');
 }
 
-function withFile(content: string | object, extra: Record<string, string> = {}): GatewayConfig {
+function withFile(content: string | object, extra: Record<string, string> = {}): GatewayConfig<ServiceName> {
   const text = typeof content === 'string' ? content : JSON.stringify(content);
-  return loadConfig({ ...ENV, GATEWAY_CONFIG: '/etc/gateway.json', ...extra }, { readFile: () => text });
+  return loadAppConfig({ ...ENV, GATEWAY_CONFIG: '/etc/gateway.json', ...extra }, { readFile: () => text });
 }
 
 function fileProblems(content: string | object, path = '/etc/gateway.json'): ConfigError {
@@ -36,7 +38,7 @@ function fileProblems(content: string | object, path = '/etc/gateway.json'): Con
 
 describe('loadConfig: defaults', () => {
   it('applies every documented default when only the backend URLs are set', () => {
-    const config = loadConfig({ ...ENV });
+    const config = loadAppConfig({ ...ENV });
     expect(config.port).toBe(4000);
     expect(config.host).toBe('0.0.0.0');
     expect(config.nodeEnv).toBe('development');
@@ -52,7 +54,7 @@ describe('loadConfig: defaults', () => {
   });
 
   it('gives every service the global timeout/retries and its registry defaults', () => {
-    const { services } = loadConfig({ ...ENV });
+    const { services } = loadAppConfig({ ...ENV });
     const common = {
       timeoutMs: 1000,
       retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 500, jitter: 'full', budget: { ratio: 0.2, minPerSecond: 5 } },
@@ -76,7 +78,7 @@ describe('loadConfig: defaults', () => {
   });
 
   it('reads explicit values and converts the numeric ones', () => {
-    const config = loadConfig({
+    const config = loadAppConfig({
       ...URLS,
       PORT: '8080',
       HOST: '127.0.0.1',
@@ -107,15 +109,15 @@ describe('loadConfig: defaults', () => {
   });
 
   it('cuts slow clients after 10 s of headers and 30 s of request by default, and refuses headers > request', () => {
-    expect(loadConfig({ ...ENV }).limits).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    expect(loadAppConfig({ ...ENV }).limits).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
     expect(fileProblems({ limits: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } }).problems).toEqual([
       'GATEWAY_CONFIG /etc/gateway.json at limits: headersTimeoutMs must not exceed requestTimeoutMs',
     ]);
   });
 
   it('accepts PORT=0 (pick a free port) and the edge value 65535', () => {
-    expect(loadConfig({ ...ENV, PORT: '0' }).port).toBe(0);
-    expect(loadConfig({ ...ENV, PORT: '65535' }).port).toBe(65535);
+    expect(loadAppConfig({ ...ENV, PORT: '0' }).port).toBe(0);
+    expect(loadAppConfig({ ...ENV, PORT: '65535' }).port).toBe(65535);
   });
 
   it('falls back to the development secrets only when asked (npm start), naming each secret otherwise', () => {
@@ -128,11 +130,11 @@ describe('loadConfig: defaults', () => {
     expect(problemsOf({ ...URLS, NODE_ENV: 'prodution', JWT_SECRET: JWT }).problems).toEqual([
       'SYNC_TOKEN_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets)',
     ]);
-    const demo = loadConfig({ ...URLS, JWT_SECRET: JWT }, { allowDevSecrets: true });
+    const demo = loadAppConfig({ ...URLS, JWT_SECRET: JWT }, { allowDevSecrets: true });
     expect(demo.jwtSecret).toBe(JWT);
     expect(demo.syncTokenSecret).toBe(DEV_SYNC_TOKEN_SECRET);
     expect(demo.usingDevSecrets).toBe(true);
-    expect(loadConfig({ ...URLS }, { allowDevSecrets: true }).jwtSecret).toBe(DEV_JWT_SECRET);
+    expect(loadAppConfig({ ...URLS }, { allowDevSecrets: true }).jwtSecret).toBe(DEV_JWT_SECRET);
   });
 
   it('never uses the development secrets in production, even when asked', () => {
@@ -145,11 +147,11 @@ describe('loadConfig: defaults', () => {
   it('refuses secrets shorter than 32 bytes (counted in UTF-8 bytes, not characters)', () => {
     const error = problemsOf({ ...URLS, JWT_SECRET: 'x'.repeat(31), SYNC_TOKEN_SECRET: 'é'.repeat(16) });
     expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: expected at least 32 bytes/)]);
-    expect(loadConfig({ ...URLS, JWT_SECRET: 'x'.repeat(32), SYNC_TOKEN_SECRET: SYNC }).jwtSecret).toBe('x'.repeat(32));
+    expect(loadAppConfig({ ...URLS, JWT_SECRET: 'x'.repeat(32), SYNC_TOKEN_SECRET: SYNC }).jwtSecret).toBe('x'.repeat(32));
   });
 
   it('treats empty strings (and undefined) as unset, so defaults apply', () => {
-    const config = loadConfig({
+    const config = loadAppConfig({
       ...URLS,
       PORT: '',
       LOG_LEVEL: '',
@@ -216,7 +218,7 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('accepts rediss:// URLs', () => {
-    expect(loadConfig({ ...ENV, REDIS_URL: 'rediss://cache:6380' }).redisUrl).toBe('rediss://cache:6380');
+    expect(loadAppConfig({ ...ENV, REDIS_URL: 'rediss://cache:6380' }).redisUrl).toBe('rediss://cache:6380');
   });
 
   it('rejects an unknown LOG_LEVEL and lists the allowed ones', () => {
@@ -233,13 +235,13 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('CLIENT_RATE_LIMIT_TIERS: none by default, the tier claim is `tier`', () => {
-    const config = loadConfig({ ...ENV });
+    const config = loadAppConfig({ ...ENV });
     expect(config.clientRateLimitTiers).toEqual(new Map());
     expect(config.rateLimitTierClaim).toBe('tier');
   });
 
   it('reads CLIENT_RATE_LIMIT_TIERS as tier=max/seconds, comma-separated, and RATE_LIMIT_TIER_CLAIM', () => {
-    const config = loadConfig({
+    const config = loadAppConfig({
       ...ENV,
       CLIENT_RATE_LIMIT_TIERS: 'premium=1200/60, partner=6000/60,free.v2=10/1',
       RATE_LIMIT_TIER_CLAIM: 'https://example.com/plan',
@@ -324,7 +326,7 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('in production with both secrets, loads without dev secrets', () => {
-    const config = loadConfig({ ...ENV, NODE_ENV: 'production', JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC });
+    const config = loadAppConfig({ ...ENV, NODE_ENV: 'production', JWT_SECRET: JWT, SYNC_TOKEN_SECRET: SYNC });
     expect(config.production).toBe(true);
     expect(config.usingDevSecrets).toBe(false);
     expect(config.jwtSecret).toBe(JWT);
@@ -332,15 +334,15 @@ describe('loadConfig: invalid environment', () => {
   });
 
   it('only NODE_ENV=production is production', () => {
-    expect(loadConfig({ ...ENV, NODE_ENV: 'staging' }).production).toBe(false);
-    expect(loadConfig({ ...ENV, NODE_ENV: 'test' }).nodeEnv).toBe('test');
+    expect(loadAppConfig({ ...ENV, NODE_ENV: 'staging' }).production).toBe(false);
+    expect(loadAppConfig({ ...ENV, NODE_ENV: 'test' }).nodeEnv).toBe('test');
   });
 });
 
 describe('loadConfig: GATEWAY_CONFIG file', () => {
   it('reads the file named by GATEWAY_CONFIG through the readFile option', () => {
     const paths: string[] = [];
-    loadConfig(
+    loadAppConfig(
       { ...ENV, GATEWAY_CONFIG: '/srv/conf/gateway.json' },
       {
         readFile: (path) => {
@@ -354,7 +356,7 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
 
   it('does not read any file without GATEWAY_CONFIG', () => {
     let calls = 0;
-    loadConfig({ ...ENV }, { readFile: () => (calls++, '{}') });
+    loadAppConfig({ ...ENV }, { readFile: () => (calls++, '{}') });
     expect(calls).toBe(0);
   });
 
@@ -479,11 +481,11 @@ describe('loadConfig: GATEWAY_CONFIG file', () => {
 
 describe('loadConfig: strict values, every problem at once, nothing secret echoed', () => {
   it.each(['0x10', '1e3', '12.0', '+5', '8080 '])('refuses PORT=%j', (PORT) => {
-    expect(() => loadConfig({ ...ENV, PORT })).toThrow(/PORT: expected an integer/);
+    expect(() => loadAppConfig({ ...ENV, PORT })).toThrow(/PORT: expected an integer/);
   });
 
   it('treats a blank variable as unset', () => {
-    expect(loadConfig({ ...ENV, PORT: '  ' }).port).toBe(4000);
+    expect(loadAppConfig({ ...ENV, PORT: '  ' }).port).toBe(4000);
   });
 
   it.each([
@@ -494,14 +496,14 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
     [{ maxBatchSize: [5] }, 'maxBatchSize'],
   ])('refuses a GATEWAY_CONFIG value of the wrong JSON type: %j', (users, key) => {
     const read = () => JSON.stringify({ services: { users } });
-    expect(() => loadConfig({ ...ENV, GATEWAY_CONFIG: '/etc/gw.json' }, { readFile: read })).toThrow(
+    expect(() => loadAppConfig({ ...ENV, GATEWAY_CONFIG: '/etc/gw.json' }, { readFile: read })).toThrow(
       new RegExp(`GATEWAY_CONFIG /etc/gw.json at services\\.users\\.${key}`),
     );
   });
 
   it('validates breaker, backoff and bulkhead overrides', () => {
     const load = (users: unknown) =>
-      loadConfig({ ...ENV, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
+      loadAppConfig({ ...ENV, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
     expect(load({ breaker: { kind: 'count', failureRate: 0.5, windowSize: 20 } }).services.users.breaker).toEqual({
       kind: 'count',
       failureRate: 0.5,
@@ -528,7 +530,7 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
 
   it('reads retry.jitter and retryBudget per service (defaults: full jitter, ratio 0.2 + 5/s)', () => {
     const load = (users: unknown) =>
-      loadConfig({ ...ENV, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
+      loadAppConfig({ ...ENV, GATEWAY_CONFIG: 'f.json' }, { readFile: () => JSON.stringify({ services: { users } }) });
     for (const jitter of ['full', 'equal', 'decorrelated', 'none']) {
       expect(load({ retry: { jitter } }).services.users.retry.jitter).toBe(jitter);
     }
@@ -563,7 +565,7 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
   });
 
   it('reads persistedQueries bounds over their defaults, and refuses bad ones naming the key', () => {
-    expect(loadConfig({ ...ENV }).persistedQueries.apq).toEqual({
+    expect(loadAppConfig({ ...ENV }).persistedQueries.apq).toEqual({
       maxMemoryBytes: 16 * 1024 * 1024,
       maxRedisBytes: 64 * 1024 * 1024,
       unusedTtlMs: 3_600_000,
@@ -588,7 +590,7 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
 
   it('never shows URL credentials', () => {
     try {
-      loadConfig({ ...ENV, REDIS_URL: 'http://user:hunter2@host' });
+      loadAppConfig({ ...ENV, REDIS_URL: 'http://user:hunter2@host' });
       expect.unreachable();
     } catch (error) {
       expect(String(error)).toContain('REDIS_URL');
@@ -598,7 +600,7 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
 
   it('reports production secret problems together with malformed variables', () => {
     try {
-      loadConfig({ NODE_ENV: 'production', USERS_URL: 'x' });
+      loadAppConfig({ NODE_ENV: 'production', USERS_URL: 'x' });
       expect.unreachable();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
@@ -611,7 +613,7 @@ describe('loadConfig: strict values, every problem at once, nothing secret echoe
 
 describe('loadConfig: breaker half-open trials and slow calls', () => {
   const load = (users: unknown, extra: Record<string, string> = {}) =>
-    loadConfig({ ...ENV, GATEWAY_CONFIG: 'f.json', ...extra }, { readFile: () => JSON.stringify({ services: { users } }) });
+    loadAppConfig({ ...ENV, GATEWAY_CONFIG: 'f.json', ...extra }, { readFile: () => JSON.stringify({ services: { users } }) });
   const problems = (users: unknown, extra: Record<string, string> = {}) =>
     problemsOf({ ...ENV, GATEWAY_CONFIG: 'f.json', ...extra }, () => JSON.stringify({ services: { users } })).problems.join('\n');
 
@@ -628,7 +630,7 @@ describe('loadConfig: breaker half-open trials and slow calls', () => {
   });
 
   it('leaves them unset by default: the breaker lets one trial through and closes on its success', () => {
-    const { breaker } = loadConfig({ ...ENV }).services.users;
+    const { breaker } = loadAppConfig({ ...ENV }).services.users;
     expect(breaker).toEqual({ kind: 'consecutive', threshold: 5 });
   });
 

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { writeGatewayConfigFile } from '../../../bench/gateway-config-file.js';
 import { describeRateLimits, schemaRateLimits } from '../../../bench/schema-rate-limits.js';
 import { serverEnv } from '../../../bench/server-env.js';
-import { loadConfig } from '../../../src/config.js';
+import { gatewayApp, loadAppConfig } from '../../../app/gateway-app.js';
 
 const urls = { users: 'http://127.0.0.1:1', catalog: 'http://127.0.0.1:2', orders: 'http://127.0.0.1:3', recommendations: 'http://127.0.0.1:4' };
 
 describe('the servers of the benchmark run with the production defaults', () => {
   it('no limit relaxed: the default per-client limit, the schema field limits, LOG_LEVEL=info, no Redis', () => {
-    const config = loadConfig(serverEnv(urls));
+    const config = loadAppConfig(serverEnv(urls));
     expect(config.production).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
@@ -21,7 +21,7 @@ describe('the servers of the benchmark run with the production defaults', () => 
   });
 
   it('only the hung phase holds opened breakers open (so one stays open while it is measured)', () => {
-    const config = loadConfig(serverEnv(urls, { holdBreakersOpen: true }));
+    const config = loadAppConfig(serverEnv(urls, { holdBreakersOpen: true }));
     expect(config.services.recommendations.halfOpenAfterMs).toBe(600_000);
   });
 
@@ -30,7 +30,7 @@ describe('the servers of the benchmark run with the production defaults', () => 
     // The longest prefix bench-redis.ts makes: bench-<8 hex>-<server><latency>.
     const keyPrefix = 'bench-0123abcd-baseline100';
     const file = writeGatewayConfigFile(dir, 'gateway', keyPrefix);
-    const config = loadConfig(serverEnv(urls, { redisUrl: 'redis://127.0.0.1:6379', gatewayConfigFile: file }));
+    const config = loadAppConfig(serverEnv(urls, { redisUrl: 'redis://127.0.0.1:6379', gatewayConfigFile: file }));
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.cache).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', keyPrefix });
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });

@@ -2,6 +2,7 @@ import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createCachePolicy } from '../../../src/edge/cache-policy.js';
 import { createSchema } from '../../../src/create-schema.js';
+import { gatewayApp } from '../../../app/gateway-app.js';
 
 const SDL = `
   enum CacheControlScope { PUBLIC PRIVATE }
@@ -88,7 +89,7 @@ describe('createCachePolicy (Apollo @cacheControl semantics)', () => {
 });
 
 describe("the app's schema: catalog reads are public for 60 s, nothing else is", () => {
-  const policyOf = createCachePolicy(createSchema());
+  const policyOf = createCachePolicy(createSchema(gatewayApp));
   const policy = (query: string) => policyOf(parse(query));
 
   it('products and their images are public; viewer data, orders and recommendations are not', () => {

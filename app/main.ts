@@ -1,14 +1,13 @@
 /**
  * `npm run gateway`: the gateway alone, configured by the environment
- * (CONTRACT.md §2). Exits non-zero naming every bad variable.
+ * (README "Configuration"). Exits non-zero naming every bad variable.
  */
-import { ConfigError, loadConfig } from './config.js';
-import { createGateway } from './gateway.js';
-import { onShutdownSignal } from './graceful-shutdown.js';
+import { ConfigError, createGateway, onShutdownSignal } from '../src/index.js';
+import { gatewayApp, loadAppConfig } from './gateway-app.js';
 
 let config;
 try {
-  config = loadConfig(process.env);
+  config = loadAppConfig(process.env);
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
@@ -19,7 +18,7 @@ try {
 
 let gateway;
 try {
-  gateway = createGateway(config);
+  gateway = createGateway(config, gatewayApp);
 } catch (error) {
   // Configuration that only the schema can check (e.g. rateLimits naming no field).
   process.stderr.write(`Invalid configuration: ${(error as Error).message}\n`);

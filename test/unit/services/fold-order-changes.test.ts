@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderChange, OrderRecord } from '../../../src/services/orders-service.js';
-import { foldOrderChanges } from '../../../src/sync/fold-order-changes.js';
+import type { OrderChange, OrderRecord } from '../../../services/orders-service.js';
+import { foldOrderChanges } from '../../../services/fold-order-changes.js';
 
 function order(id: string, version: number, extra: Partial<OrderRecord> = {}): OrderRecord {
   return {

@@ -1,35 +1,14 @@
-import type { EntityCache } from '../cache/create-entity-cache.js';
-import type { CallContext } from '../upstream/call-context.js';
-import type { ServiceClient } from '../upstream/service-client.js';
-import type { ServiceSettings } from '../upstream/service-settings.js';
+import { defineService, type LoadersOf, type ServicesOf } from '../src/index.js';
 import { createCatalogLoaders, createCatalogService } from './catalog-service.js';
 import { createOrdersLoaders, createOrdersService } from './orders-service.js';
 import { createRecommendationsService, type RecommendationsLoaders } from './recommendations-service.js';
 import { createUsersLoaders, createUsersService } from './users-service.js';
 
-/** Everything the gateway needs to know about one backend. */
-export interface ServiceDefinition<S, L, V> {
-  /** Environment variable holding the backend's base URL (CONTRACT.md §2). */
-  urlEnv: string;
-  /** Entity kind in cache keys (`<prefix>:v1:<kind>:<id>`). */
-  cacheKind: string;
-  /** Settings this backend gets unless GATEWAY_CONFIG overrides them. */
-  defaults: Pick<ServiceSettings, 'maxBatchSize' | 'connections' | 'bulkhead' | 'cache'>;
-  /** The domain client, built once at start-up, with the cache of its entities. */
-  createService(client: ServiceClient, cache: EntityCache<V>): S;
-  /** Its per-request DataLoaders, merged into `ctx.loaders`. */
-  createLoaders(service: S, client: ServiceClient, call: CallContext): L;
-}
-
-function defineService<S, L, V>(definition: ServiceDefinition<S, L, V>): ServiceDefinition<S, L, V> {
-  return definition;
-}
-
 /**
- * The backends of the gateway. Adding one is one entry here, one service client
- * in this folder, one schema file and one resolver file.
+ * The app's code-defined backends. Adding one is one entry here, one service file in
+ * this folder, one schema file and one resolver file; nothing in `src/` changes.
  */
-export const SERVICE_REGISTRY = {
+export const SERVICES = {
   users: defineService({
     urlEnv: 'USERS_URL',
     cacheKind: 'user',
@@ -81,19 +60,16 @@ export const SERVICE_REGISTRY = {
   }),
 };
 
-type Registry = typeof SERVICE_REGISTRY;
-export type ServiceName = keyof Registry;
-export const SERVICE_NAMES = Object.keys(SERVICE_REGISTRY) as ServiceName[];
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
 /** The domain clients, one per backend: `ctx.services.orders.updateOrder(…)`. */
-export type Services = { [K in ServiceName]: ReturnType<Registry[K]['createService']> };
-
-type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
+export type Services = ServicesOf<typeof SERVICES>;
 
 /** Every service's per-request loaders, flattened: `ctx.loaders.product.load(id)`. */
-export type Loaders = UnionToIntersection<{ [K in ServiceName]: ReturnType<Registry[K]['createLoaders']> }[ServiceName]>;
+export type Loaders = LoadersOf<typeof SERVICES>;
 
 /** The environment that points the gateway at these backends (`USERS_URL=…`, …). */
 export function serviceUrlEnv(urls: Readonly<Record<ServiceName, string>>): Record<string, string> {
-  return Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICE_REGISTRY[name].urlEnv, urls[name]]));
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICES[name].urlEnv, urls[name]]));
 }

@@ -4,18 +4,16 @@
  * token for u1 and a sample query.
  */
 import { startReferenceBackends } from '../backends/start-reference-backends.js';
-import { ConfigError, loadConfig } from './config.js';
-import { signDevToken } from './edge/sign-dev-token.js';
-import { createGateway } from './gateway.js';
-import { onShutdownSignal } from './graceful-shutdown.js';
-import { serviceUrlEnv } from './services/service-registry.js';
+import { ConfigError, createGateway, onShutdownSignal, signDevToken } from '../src/index.js';
+import { serviceUrlEnv } from '../services/index.js';
+import { gatewayApp, loadAppConfig } from './gateway-app.js';
 
 const backends = await startReferenceBackends({ latencyMs: Number(process.env.BACKEND_LATENCY_MS ?? 0) });
 
 let config;
 try {
   // The demo alone may fall back to the public development secrets (never in production).
-  config = loadConfig({ ...process.env, ...serviceUrlEnv(backends.urls) }, { allowDevSecrets: true });
+  config = loadAppConfig({ ...process.env, ...serviceUrlEnv(backends.urls) }, { allowDevSecrets: true });
 } catch (error) {
   await backends.close();
   if (error instanceof ConfigError) {
@@ -25,7 +23,7 @@ try {
   throw error;
 }
 
-const gateway = createGateway(config);
+const gateway = createGateway(config, gatewayApp);
 const { url } = await gateway.listen();
 const token = await signDevToken('u1', config.jwtSecret);
 const query = '{ viewer { name orders(first: 3) { nodes { id status totalCents items { quantity product { name priceCents } } } } } recommendations(first: 3) { id name } }';

@@ -1,4 +1,4 @@
-import type { OrderChange, OrderRecord } from '../services/orders-service.js';
+import type { OrderChange, OrderRecord } from './orders-service.js';
 
 export interface FoldedChanges {
   /** Each changed order once, in its latest version. */

@@ -1,9 +1,5 @@
+import { type CallContext, createBatchLoader, type EntityCache, fetchBatch, type ServiceClient } from '../src/index.js';
 import type DataLoader from 'dataloader';
-import type { EntityCache } from '../cache/create-entity-cache.js';
-import type { CallContext } from '../upstream/call-context.js';
-import { createBatchLoader } from '../upstream/create-batch-loader.js';
-import { fetchBatch } from '../upstream/fetch-batch.js';
-import type { ServiceClient } from '../upstream/service-client.js';
 
 /** A user as the users backend serves it. */
 export interface UserRecord {
@@ -14,7 +10,7 @@ export interface UserRecord {
   createdAt?: string;
 }
 
-/** Calls to the users backend (CONTRACT.md §5). */
+/** Calls to the users backend (docs/backend-contract.md). */
 export interface UsersService {
   readonly cache: EntityCache<UserRecord>;
   /** `GET /users?ids=…`: one call for every id; unknown ids are absent. */

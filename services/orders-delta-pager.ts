@@ -1,7 +1,7 @@
-import type { OrderRecord, OrdersService } from '../services/orders-service.js';
-import type { CallContext } from '../upstream/call-context.js';
+import type { CallContext } from '../src/index.js';
+import type { OrderRecord, OrdersService } from './orders-service.js';
 import { foldOrderChanges } from './fold-order-changes.js';
-import type { SyncPosition } from './sync-token-codec.js';
+import type { SyncPosition } from '../src/index.js';
 
 export interface DeltaPage {
   changed: OrderRecord[];

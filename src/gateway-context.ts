@@ -1,12 +1,15 @@
 import type { StaleTracker } from './cache/stale-tracker.js';
 import type { AuthResult } from './edge/authenticate.js';
 import type { Logger } from './observability/create-logger.js';
-import type { Loaders, Services } from './services/service-registry.js';
 import type { SyncTokenCodec } from './sync/sync-token-codec.js';
 import type { CallContext } from './upstream/call-context.js';
 
-/** What every resolver of one GraphQL request gets as `ctx`. */
-export interface GatewayContext {
+/**
+ * What every resolver of one GraphQL request gets as `ctx`. The engine reads only the
+ * request-scoped parts; the app gives `Services` and `Loaders` their types
+ * (`GatewayContext<Services, Loaders>`, from its service definitions).
+ */
+export interface GatewayContext<Services = Readonly<Record<string, unknown>>, Loaders = object> {
   readonly requestId: string;
   /** Who is calling, for rate limits: `user:<viewer id>`, else `ip:<address>`. */
   readonly clientId: string;

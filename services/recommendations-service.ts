@@ -1,9 +1,5 @@
-import type { EntityCache } from '../cache/create-entity-cache.js';
-import type { CallContext } from '../upstream/call-context.js';
-import { badBody, expectArrayField } from '../upstream/expect-json.js';
-import type { ServiceClient } from '../upstream/service-client.js';
 
-/** Calls to the recommendations backend (CONTRACT.md §5). */
+/** Calls to the recommendations backend (docs/backend-contract.md). */
 export interface RecommendationsService {
   /** Product id lists by `<userId>:<limit>`. */
   readonly cache: EntityCache<string[]>;
@@ -28,4 +24,5 @@ export function createRecommendationsService(client: ServiceClient, cache: Entit
     cache,
     getProductIds: (userId, limit, call) => cache.load(`${userId}:${limit}`, () => fetchIds(userId, limit, call), call.stale),
   };
-}
+}import { badBody, type CallContext, type EntityCache, expectArrayField, type ServiceClient } from '../src/index.js';
+

@@ -1,6 +1,5 @@
 /** `npm run token -- <userId>`: prints a dev bearer token signed with JWT_SECRET (or the dev secret). */
-import { DEV_JWT_SECRET } from './config.js';
-import { signDevToken } from './edge/sign-dev-token.js';
+import { DEV_JWT_SECRET, signDevToken } from '../src/index.js';
 
 const userId = process.argv[2];
 if (userId === undefined || !/^[A-Za-z0-9_.:-]{1,128}$/.test(userId)) {

@@ -1,11 +1,5 @@
+import { badBody, type CallContext, createBatchLoader, type EntityCache, expectArrayField, expectEntity, expectObject, fetchBatch, isJsonObject, type ServiceClient, UpstreamError } from '../src/index.js';
 import type DataLoader from 'dataloader';
-import type { EntityCache } from '../cache/create-entity-cache.js';
-import type { CallContext } from '../upstream/call-context.js';
-import { createBatchLoader } from '../upstream/create-batch-loader.js';
-import { fetchBatch } from '../upstream/fetch-batch.js';
-import { badBody, expectArrayField, expectEntity, expectObject, isJsonObject } from '../upstream/expect-json.js';
-import type { ServiceClient } from '../upstream/service-client.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
 
 export type OrderStatusValue = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -61,7 +55,7 @@ export type UpdateOrderResult =
   | { outcome: 'forbidden' }
   | { outcome: 'rejected'; status: number; message: string };
 
-/** Calls to the orders backend (CONTRACT.md §5). */
+/** Calls to the orders backend (docs/backend-contract.md). */
 export interface OrdersService {
   /** Off by default (orders change); when on, updateOrder replaces the cached order. */
   readonly cache: EntityCache<OrderRecord>;

@@ -1,9 +1,5 @@
+import { type CallContext, createBatchLoader, type EntityCache, fetchBatch, type ServiceClient } from '../src/index.js';
 import type DataLoader from 'dataloader';
-import type { EntityCache } from '../cache/create-entity-cache.js';
-import type { CallContext } from '../upstream/call-context.js';
-import { createBatchLoader } from '../upstream/create-batch-loader.js';
-import { fetchBatch } from '../upstream/fetch-batch.js';
-import type { ServiceClient } from '../upstream/service-client.js';
 
 /** A product as the catalog backend serves it. */
 export interface ProductRecord {
@@ -15,7 +11,7 @@ export interface ProductRecord {
   rating: number | null;
 }
 
-/** Calls to the catalog backend (CONTRACT.md §5). */
+/** Calls to the catalog backend (docs/backend-contract.md). */
 export interface CatalogService {
   readonly cache: EntityCache<ProductRecord>;
   /** `GET /products?ids=…`: one call for every id; unknown ids are absent. */
