@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import type { CacheSettings } from './cache/cache-settings.js';
+import type { LogLevel } from './observability/create-logger.js';
 import type { ServiceCatalog } from './services/service-definition.js';
 import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
 import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
@@ -70,7 +71,7 @@ export interface GatewayConfig<ServiceName extends string = string> {
   clients: ClientSettings;
 }
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
 
 /** Every problem of the configuration, one line each, naming the variable. */
 export class ConfigError extends Error {

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../config.js';
 
 export type { Logger } from 'pino';
+
+/** pino's levels, plus `silent` (LOG_LEVEL). */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface LoggerOptions {
   level: LogLevel;

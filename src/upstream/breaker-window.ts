@@ -1,8 +1,3 @@
-import { createConsecutiveWindow } from './consecutive-window.js';
-import { createCountWindow } from './count-window.js';
-import { createSamplingWindow } from './sampling-window.js';
-import type { BreakerSettings } from './service-settings.js';
-
 /** One finished call as a closed breaker counts it. */
 export interface CallSample {
   /** The call failed in a way that says the backend is unhealthy (5xx, network, timeout, bad body). */
@@ -23,26 +18,4 @@ export interface BreakerWindow {
   record(sample: CallSample): boolean;
   /** Forgets every call: the breaker closed again and starts from a clean slate. */
   reset(): void;
-}
-
-/** The window of a breaker kind (GATEWAY_CONFIG `services.<name>.breaker`). */
-export function createBreakerWindow(settings: BreakerSettings): BreakerWindow {
-  switch (settings.kind) {
-    case 'consecutive':
-      return createConsecutiveWindow(settings.threshold);
-    case 'count':
-      return createCountWindow({
-        failureRate: settings.failureRate,
-        size: settings.windowSize,
-        minimumCalls: settings.minimumCalls,
-        slowCallRate: settings.slowCallRate,
-      });
-    case 'sampling':
-      return createSamplingWindow({
-        failureRate: settings.failureRate,
-        durationMs: settings.windowMs,
-        minimumRps: settings.minimumRps,
-        slowCallRate: settings.slowCallRate,
-      });
-  }
 }

@@ -11,7 +11,7 @@ import {
   wrap,
 } from 'cockatiel';
 import type { Logger } from '../observability/create-logger.js';
-import { createBreakerWindow } from './breaker-window.js';
+import { createBreakerWindow } from './create-breaker-window.js';
 import { createCircuitBreaker, type CircuitBreaker } from './create-circuit-breaker.js';
 import { isBreakerFailure, isRetryableFailure } from './failure-classification.js';
 import { createJitterBackoff, DEFAULT_JITTER } from './jitter.js';

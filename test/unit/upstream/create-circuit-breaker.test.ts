@@ -1,6 +1,6 @@
 import { CircuitState, isBrokenCircuitError, wrap } from 'cockatiel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBreakerWindow } from '../../../src/upstream/breaker-window.js';
+import { createBreakerWindow } from '../../../src/upstream/create-breaker-window.js';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from '../../../src/upstream/create-circuit-breaker.js';
 import type { BreakerSettings } from '../../../src/upstream/service-settings.js';
 
