@@ -1,10 +1,11 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { badUserInput } from '../src/index.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 
 function toIsoString(value: unknown): string {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
   if (date === null || Number.isNaN(date.getTime())) {
-    throw new GraphQLError('DateTime must be an ISO-8601 date-time', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw badUserInput('DateTime must be an ISO-8601 date-time');
   }
   return date.toISOString();
 }
@@ -17,7 +18,7 @@ export const scalarResolvers: Resolvers = {
     parseValue: toIsoString,
     parseLiteral(ast) {
       if (ast.kind !== Kind.STRING) {
-        throw new GraphQLError('DateTime must be a string', { nodes: ast, extensions: { code: 'BAD_USER_INPUT' } });
+        throw badUserInput('DateTime must be a string', {}, ast);
       }
       return toIsoString(ast.value);
     },

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerOptions, ty
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import type { GatewayConfig } from './config.js';
 import type { QueryLimits } from './edge/query-limits.js';
@@ -13,6 +13,7 @@ import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { corsPolicy } from './edge/cors-policy.js';
 import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from './edge/request-body-limit.js';
+import { crossSiteFormRefused } from './errors/client-errors.js';
 import { maskError } from './errors/mask-error.js';
 import { createLogger, type Logger } from './observability/create-logger.js';
 import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
@@ -169,9 +170,7 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
       try {
         return csrf.onRequestParse?.(payload);
       } catch {
-        throw createGraphQLError('Cross-site form requests are refused: send application/json', {
-          extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-        });
+        throw crossSiteFormRefused();
       }
     },
   };

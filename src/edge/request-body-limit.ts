@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestEntityTooLarge } from '../errors/client-errors.js';
 
 /** What reading a streamed body came to. */
 export type StreamedBody = { kind: 'body'; body: Buffer } | { kind: 'too_large' } | { kind: 'aborted' };
@@ -50,9 +51,7 @@ export function readBodyWithin(req: IncomingMessage, maxBytes: number): Promise<
  * body is never read, so the connection cannot carry another request.
  */
 export function sendBodyTooLarge(res: ServerResponse, requestId: string, maxBytes: number): void {
-  const body = JSON.stringify({
-    errors: [{ message: `Request body too large: at most ${maxBytes} bytes`, extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
-  });
+  const body = JSON.stringify({ errors: [requestEntityTooLarge(maxBytes)] });
   res.writeHead(413, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),

@@ -1,9 +1,10 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ASTNode } from 'graphql';
 
 /**
  * The errors of the contract that are about the request, not about a backend
- * (ARCHITECTURE.md, "Error contract"). Backend failures become GraphQL errors in
- * `upstream-error-to-graphql.ts`; nothing else builds client-facing errors.
+ * (docs/architecture.md, "Error contract"); each carries `code` and `retryable`.
+ * Backend failures become GraphQL errors in `upstream-error-to-graphql.ts`; nothing
+ * else builds client-facing errors (the app's resolvers use these through src/index.ts).
  */
 
 export function unauthenticated(reason: 'missing' | 'invalid' | 'expired'): GraphQLError {
@@ -20,8 +21,9 @@ export function forbidden(message = 'Not allowed for this viewer'): GraphQLError
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', retryable: false } });
 }
 
-export function badUserInput(message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', retryable: false, ...details } });
+/** `nodes`: where in the document the bad input is (a scalar's literal), for `locations`. */
+export function badUserInput(message: string, details: Record<string, unknown> = {}, nodes?: ASTNode): GraphQLError {
+  return new GraphQLError(message, { ...(nodes === undefined ? {} : { nodes }), extensions: { code: 'BAD_USER_INPUT', retryable: false, ...details } });
 }
 
 export function notFound(message: string): GraphQLError {
@@ -79,5 +81,42 @@ export function fieldRateLimited(fieldName: string, retryAfterSeconds: number): 
 export function upgradeRequired(clientName: string, minimumVersion: string): GraphQLError {
   return new GraphQLError(`This version of ${clientName} is no longer supported: update to ${minimumVersion} or later`, {
     extensions: { code: 'UPGRADE_REQUIRED', retryable: false, minimumVersion },
+  });
+}
+
+export type ComplexityKind = 'depth' | 'aliases' | 'directives' | 'tokens' | 'selections' | 'overlaps' | 'cost';
+
+/** QUERY_TOO_COMPLEX: HTTP 400, with the limit and the actual value. */
+export function queryTooComplex(kind: ComplexityKind, limit: number, actual: number | string): GraphQLError {
+  return new GraphQLError(`Query is too complex: ${kind} ${actual} exceeds the limit of ${limit}`, {
+    extensions: { code: 'QUERY_TOO_COMPLEX', retryable: false, kind, limit, actual, http: { status: 400 } },
+  });
+}
+
+/** A cross-site form post (urlencoded, multipart: no CORS preflight), refused with 403. */
+export function crossSiteFormRefused(): GraphQLError {
+  return new GraphQLError('Cross-site form requests are refused: send application/json', {
+    extensions: { code: 'FORBIDDEN', retryable: false, http: { status: 403 } },
+  });
+}
+
+/**
+ * Trusted documents (PERSISTED_QUERIES=only): the errors of the persisted-operations
+ * plugin, as the plain `{ message, extensions }` it takes. HTTP 400: retrying the same
+ * request cannot help.
+ */
+export const trustedDocumentErrors = {
+  notFound: { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', retryable: false, http: { status: 400 } } },
+  persistedQueryOnly: {
+    message: 'Only trusted (persisted) operations may run on this gateway',
+    extensions: { code: 'PERSISTED_QUERY_ONLY', retryable: false, http: { status: 400 } },
+  },
+  keyNotFound: { message: 'PersistedQueryKeyNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', retryable: false, http: { status: 400 } } },
+} as const;
+
+/** The request body is over `limits.maxBodyBytes` (sent as is with HTTP 413, before GraphQL). */
+export function requestEntityTooLarge(maxBytes: number): GraphQLError {
+  return new GraphQLError(`Request body too large: at most ${maxBytes} bytes`, {
+    extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', retryable: false },
   });
 }

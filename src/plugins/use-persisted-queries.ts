@@ -1,5 +1,6 @@
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
+import { trustedDocumentErrors } from '../errors/client-errors.js';
 import { useAutomaticPersistedQueries, type AutomaticPersistedQueriesOptions } from './use-automatic-persisted-queries.js';
 
 export type PersistedQueriesMode = 'apq' | 'only' | 'off';
@@ -24,14 +25,7 @@ export function usePersistedQueries(
     usePersistedOperations({
       getPersistedOperation: (hash) => manifest.get(hash) ?? null,
       allowArbitraryOperations: false,
-      customErrors: {
-        notFound: { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
-        persistedQueryOnly: {
-          message: 'Only trusted (persisted) operations may run on this gateway',
-          extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } },
-        },
-        keyNotFound: { message: 'PersistedQueryKeyNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } } },
-      },
+      customErrors: trustedDocumentErrors,
     }) as Plugin,
   ];
 }

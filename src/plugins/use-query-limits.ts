@@ -7,7 +7,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../edge/query-limits.js';
 import { countSelections } from '../edge/count-selections.js';
 import { createQueryCost, type QueryCost } from '../edge/query-cost.js';
-import { queryTooComplex, type ComplexityKind } from '../errors/query-too-complex.js';
+import { queryTooComplex, type ComplexityKind } from '../errors/client-errors.js';
 
 /** Introspection queries legitimately nest deep (GraphiQL's is ~13); they get their own, looser cap. */
 const INTROSPECTION_MAX_DEPTH = 16;

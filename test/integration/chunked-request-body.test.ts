@@ -90,7 +90,7 @@ describe('request bodies sent with Transfer-Encoding: chunked', () => {
     expect(answer.status).toBe(413);
     expect(answer.headers.connection).toBe('close');
     expect(answer.body).toEqual({
-      errors: [{ message: 'Request body too large: at most 65536 bytes', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+      errors: [{ message: 'Request body too large: at most 65536 bytes', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', retryable: false } }],
     });
     expect(t.backends.catalog.stats().requests).toBe(0);
     expect(t.logs.filter((line) => line.msg === 'request handler failed')).toEqual([]);

@@ -30,7 +30,7 @@ describe('CSRF: cross-site form posts are refused', () => {
     expect(answer.status).toBe(403);
     // yoga's refusal, given a code of the contract by the gateway.
     expect(JSON.parse(answer.body.toString('utf8'))).toEqual({
-      errors: [{ message: 'Cross-site form requests are refused: send application/json', extensions: { code: 'FORBIDDEN' } }],
+      errors: [{ message: 'Cross-site form requests are refused: send application/json', extensions: { code: 'FORBIDDEN', retryable: false } }],
     });
     expect(backendCalls()).toBe(0);
   };

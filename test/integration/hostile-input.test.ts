@@ -151,7 +151,7 @@ describe('hostile input: limits refuse before any backend call', () => {
     const answer = await post(body);
     expect(answer).toEqual({
       status: 413,
-      body: { errors: [{ message: 'Request body too large: at most 65536 bytes', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] },
+      body: { errors: [{ message: 'Request body too large: at most 65536 bytes', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', retryable: false } }] },
     });
     await expectUntouchedAndAlive();
   });

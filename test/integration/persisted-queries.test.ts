@@ -129,7 +129,7 @@ describe('trusted documents (PERSISTED_QUERIES=only)', () => {
     t.resetBackendStats();
     const refused = {
       status: 400,
-      body: { errors: [{ message: 'Only trusted (persisted) operations may run on this gateway', extensions: { code: 'PERSISTED_QUERY_ONLY' } }] },
+      body: { errors: [{ message: 'Only trusted (persisted) operations may run on this gateway', extensions: { code: 'PERSISTED_QUERY_ONLY', retryable: false } }] },
     };
     expect(await postJson(t, { query: '{ product(id: "p1") { id } }' })).toEqual(refused);
     expect(await postJson(t, { query: trusted, variables: { id: 'p1' } })).toEqual(refused);
@@ -139,7 +139,7 @@ describe('trusted documents (PERSISTED_QUERIES=only)', () => {
   it('answers an unknown hash with 400 PERSISTED_QUERY_NOT_FOUND', async () => {
     expect(await postJson(t, { extensions: persisted(sha256('{ __typename }')) })).toEqual({
       status: 400,
-      body: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] },
+      body: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', retryable: false } }] },
     });
   });
 });
