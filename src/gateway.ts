@@ -6,6 +6,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import type { GatewayConfig } from './config.js';
 import type { QueryLimits } from './edge/query-limits.js';
+import type { Clock } from './clock.js';
 import type { GatewayApp } from './gateway-app.js';
 import type { GatewayContext } from './gateway-context.js';
 import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
@@ -59,8 +60,12 @@ export interface GatewayDeps {
   cacheObserver?: CacheObserver;
   /** @default a new Registry: one per instance, never prom-client's global one */
   registry?: Registry;
-  /** Clock of sync-token expiry and of persisted queries' TTLs and registration windows, in ms. @default Date.now */
-  now?: () => number;
+  /**
+   * The one clock of the instance: cache freshness, breakers, retry budgets, deadlines,
+   * rate limits, persisted queries and sync tokens. Tests move it instead of sleeping.
+   * @default systemClock
+   */
+  now?: Clock;
 }
 
 export type GatewayYoga = YogaServerInstance<RequestIdServerContext, GatewayContext>;
@@ -106,8 +111,10 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
   const metrics = createGatewayMetrics({ registry, prefix: config.metricsPrefix, services: serviceNames });
   const serviceHealth = createServiceHealth(serviceNames);
   const external = deps.cacheObserver;
+  const clock = deps.now === undefined ? {} : { now: deps.now };
   const cache = createTieredCache(config.cache, {
     logger,
+    ...clock,
     observer: {
       lookup: (tier, result, count) => {
         metrics.cache.lookup(tier, result, count);
@@ -124,6 +131,7 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
     cache,
     cacheSettings: config.cache,
     observer: combineObservers(metrics.upstream, serviceHealth),
+    ...clock,
   });
   for (const client of Object.values(services.clients)) metrics.observePolicy(client.policy);
   const version = readVersion();
@@ -132,12 +140,12 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
   const syncTokens = createSyncTokenCodec({
     secret: config.syncTokenSecret,
     ttlSeconds: config.syncTokenTtlSeconds,
-    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...clock,
   });
   const requestIds = useRequestId();
-  const deadlines = useRequestDeadline(config.requestDeadlineMs);
+  const deadlines = useRequestDeadline(config.requestDeadlineMs, deps.now);
   const schema = applyFieldRateLimits(createSchema(app), {
-    limiter: createSlidingWindowLimiter({ redis: cache.redis }),
+    limiter: createSlidingWindowLimiter({ redis: cache.redis, ...clock }),
     keyPrefix: config.cache.keyPrefix,
     identify: (context) => (context as GatewayContext).clientId,
     onLimited: () => metrics.rateLimited('field'),
@@ -148,18 +156,19 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
     limits: config.persistedQueries.apq,
     redis: cache.redis,
     keyPrefix: config.cache.keyPrefix,
-    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...clock,
   });
   const apqRegistrations = createRegistrationRateLimiter({
     max: config.persistedQueries.apq.registrationsPerMinute,
     windowMs: 60_000,
-    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...clock,
   });
   const clientLimiter = createClientRateLimiter({
     limit: config.clientRateLimit,
     tiers: config.clientRateLimitTiers,
     redis: cache.redis,
     keyPrefix: config.cache.keyPrefix,
+    ...clock,
   });
   // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
   // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.

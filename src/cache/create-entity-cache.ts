@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
 import type { CacheEnvelope } from './cache-envelope.js';
 import { CACHE_FORMAT_VERSION, type CacheTtl } from './cache-settings.js';
@@ -31,10 +32,13 @@ export interface EntityCacheOptions {
   /** Backend name, for the STALE_DATA warning. */
   service: string;
   ttl: CacheTtl;
+  /** Clock of freshness and stale ages. @default systemClock */
+  now?: Clock;
 }
 
 export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V> {
   const { cache, ttl, service } = options;
+  const clock = options.now ?? systemClock;
   const enabled = ttl.freshMs > 0 && ttl.staleMs > 0;
   const prefix = `${options.keyPrefix}:${CACHE_FORMAT_VERSION}:${options.kind}:`;
   const envelope = (value: V, now: number): CacheEnvelope => ({ v: value, t: now, x: now + ttl.staleMs });
@@ -59,7 +63,7 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
     }
     if (own.size > 0) {
       const call = fetchMany([...own]).then(async (found) => {
-        const fetchedAt = Date.now();
+        const fetchedAt = clock();
         await cache.setMany([...found].map(([id, value]) => ({ key: prefix + id, envelope: envelope(value, fetchedAt) })));
         return found;
       });
@@ -100,7 +104,7 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
           return ids.map(() => toError(error));
         }
       }
-      const now = Date.now();
+      const now = clock();
       const cached = await cache.getMany(ids.map((id) => prefix + id));
       const results: (V | null | Error)[] = new Array<V | null | Error>(ids.length);
       const missing: string[] = [];
@@ -133,7 +137,7 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
     async load(id, fetchOne, stale) {
       if (!enabled) return fetchOne();
       const key = prefix + id;
-      const now = Date.now();
+      const now = clock();
       const [entry] = await cache.getMany([key]);
       if (entry !== undefined && now - entry.t < ttl.freshMs) return entry.v as V;
       const outcome = (await fetchShared([id], async () => new Map([[id, await fetchOne()]]))).get(id)!;
@@ -144,7 +148,7 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
     },
 
     async put(id, value) {
-      if (enabled) await cache.setMany([{ key: prefix + id, envelope: envelope(value, Date.now()) }]);
+      if (enabled) await cache.setMany([{ key: prefix + id, envelope: envelope(value, clock()) }]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { createHash } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, isBrokenCircuitError } from 'cockatiel';
@@ -18,6 +19,8 @@ export interface RedisTierOptions {
   logger: Logger;
   /** Told about every Redis error, including those `set` hides by reporting success. */
   onError?: (error: unknown) => void;
+  /** Clock of the envelopes' hard TTLs. @default systemClock */
+  now?: Clock;
 }
 
 /** L2 as the gateway sees it: a cache tier that is never on the critical path. */
@@ -44,6 +47,7 @@ class RedisTimeoutError extends Error {
  */
 export function createRedisTier(options: RedisTierOptions): RedisTier {
   const { logger, timeoutMs } = options;
+  const now = options.now ?? systemClock;
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
@@ -109,11 +113,11 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
     async getMany(keys) {
       const values = await guarded(() => keyv.getMany([...keys]) as Promise<unknown[]>);
       if (values === undefined) return keys.map(() => undefined);
-      return values.map((value) => (isCacheEnvelope(value) && value.x > Date.now() ? value : undefined));
+      return values.map((value) => (isCacheEnvelope(value) && value.x > now() ? value : undefined));
     },
     async setMany(writes) {
-      const now = Date.now();
-      await guarded(() => keyv.setMany(writes.map(({ key, envelope }) => ({ key, value: envelope, ttl: Math.max(1, envelope.x - now) }))));
+      const at = now();
+      await guarded(() => keyv.setMany(writes.map(({ key, envelope }) => ({ key, value: envelope, ttl: Math.max(1, envelope.x - at) }))));
     },
     runScript: (source, keys, args) =>
       attempt(async () => {

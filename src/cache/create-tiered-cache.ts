@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Logger } from '../observability/create-logger.js';
 import type { CacheEnvelope, CacheTier, CacheWrite } from './cache-envelope.js';
 import type { CacheSettings } from './cache-settings.js';
@@ -33,11 +34,13 @@ export interface TieredCache {
 export interface TieredCacheDeps {
   logger: Logger;
   observer?: CacheObserver;
+  /** @default systemClock */
+  now?: Clock;
 }
 
 export function createTieredCache(settings: CacheSettings, deps: TieredCacheDeps): TieredCache {
   const { observer } = deps;
-  const l1 = createMemoryTier(settings.l1MaxEntries);
+  const l1 = createMemoryTier(settings.l1MaxEntries, deps.now);
   const l2: RedisTier | null =
     settings.redisUrl === null
       ? null
@@ -47,6 +50,7 @@ export function createTieredCache(settings: CacheSettings, deps: TieredCacheDeps
           breakerThreshold: settings.redisBreakerThreshold,
           halfOpenAfterMs: settings.redisHalfOpenAfterMs,
           logger: deps.logger,
+          ...(deps.now === undefined ? {} : { now: deps.now }),
           onError: (error) => observer?.redisError?.(error),
         });
   const pendingWrites = new Set<Promise<void>>();

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Plugin } from 'graphql-yoga';
 import { createRequestDeadline, type RequestDeadline } from '../upstream/request-deadline.js';
 import { parseRequestTimeout, REQUEST_TIMEOUT_HEADER } from '../upstream/request-timeout-header.js';
@@ -12,12 +13,12 @@ import { parseRequestTimeout, REQUEST_TIMEOUT_HEADER } from '../upstream/request
  * A client that sends `X-Request-Timeout-Ms` (its own time left) gets the smaller of that
  * and `budgetMs`: work it can no longer use is not done.
  */
-export function useRequestDeadline(budgetMs: number): Plugin & { start(request: Request): RequestDeadline } {
+export function useRequestDeadline(budgetMs: number, now?: Clock): Plugin & { start(request: Request): RequestDeadline } {
   const deadlines = new WeakMap<Request, RequestDeadline>();
   return {
     start(request) {
       const clientBudgetMs = parseRequestTimeout(request.headers.get(REQUEST_TIMEOUT_HEADER));
-      const deadline = createRequestDeadline(Math.min(budgetMs, clientBudgetMs ?? budgetMs), request.signal);
+      const deadline = createRequestDeadline(Math.min(budgetMs, clientBudgetMs ?? budgetMs), request.signal, now);
       deadlines.set(request, deadline);
       return deadline;
     },

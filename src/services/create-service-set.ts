@@ -8,6 +8,7 @@ import { createServicePolicy } from '../upstream/create-service-policy.js';
 import { createServiceClient, type ServiceClient } from '../upstream/service-client.js';
 import type { ServiceSettings } from '../upstream/service-settings.js';
 import type { UpstreamObserver } from '../upstream/upstream-observer.js';
+import type { Clock } from '../clock.js';
 import type { ServiceDefinitions } from './service-definition.js';
 
 /** The backends of one gateway instance: built once, shared by every request. */
@@ -26,6 +27,8 @@ export interface ServiceSetDeps {
   cacheSettings: Pick<CacheSettings, 'keyPrefix'>;
   /** Told about every attempt and batch (metrics, health). */
   observer?: UpstreamObserver;
+  /** Clock of the policies and entity caches. @default systemClock */
+  now?: Clock;
 }
 
 /** One HTTP client, policy, entity cache and domain client per definition, with its settings. */
@@ -47,7 +50,10 @@ export function createServiceSet(
       connections: serviceSettings.connections,
       observer: deps.observer,
     });
-    const policy = createServicePolicy(name, serviceSettings, { logger: deps.logger.child({ service: name }) });
+    const policy = createServicePolicy(name, serviceSettings, {
+      logger: deps.logger.child({ service: name }),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    });
     const batch = deps.observer?.batch;
     const client = createServiceClient(name, serviceSettings, http, policy, batch && ((size: number) => batch(name, size)));
     clients[name] = client;
@@ -58,6 +64,7 @@ export function createServiceSet(
       kind: definition.cacheKind,
       service: name,
       ttl: serviceSettings.cache,
+      ...(deps.now === undefined ? {} : { now: deps.now }),
     });
     services[name] = definition.createService(client, entityCache);
   }

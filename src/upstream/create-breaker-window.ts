@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { BreakerWindow } from './breaker-window.js';
 import { createConsecutiveWindow } from './consecutive-window.js';
 import { createCountWindow } from './count-window.js';
@@ -5,7 +6,7 @@ import { createSamplingWindow } from './sampling-window.js';
 import type { BreakerSettings } from './service-settings.js';
 
 /** The window of a breaker kind (GATEWAY_CONFIG `services.<name>.breaker`). */
-export function createBreakerWindow(settings: BreakerSettings): BreakerWindow {
+export function createBreakerWindow(settings: BreakerSettings, now?: Clock): BreakerWindow {
   switch (settings.kind) {
     case 'consecutive':
       return createConsecutiveWindow(settings.threshold);
@@ -22,6 +23,7 @@ export function createBreakerWindow(settings: BreakerSettings): BreakerWindow {
         durationMs: settings.windowMs,
         minimumRps: settings.minimumRps,
         slowCallRate: settings.slowCallRate,
+        ...(now === undefined ? {} : { now }),
       });
   }
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -34,6 +35,8 @@ export interface CircuitBreakerOptions {
    * slow in the window, and a slow trial fails. @default undefined (no call is slow)
    */
   slowCallMs?: number;
+  /** @default systemClock */
+  now?: Clock;
 }
 
 /**
@@ -107,11 +110,13 @@ class TrialCircuitBreaker implements CircuitBreaker {
   // cockatiel lets a late closed-state failure re-open a half-open circuit.
   private epoch = 0;
   private readonly isTrialFailure: (error: unknown) => boolean;
+  private readonly now: Clock;
   private readonly halfOpenCalls: number;
   private readonly successThreshold: number;
 
   constructor(private readonly options: CircuitBreakerOptions) {
     this.isTrialFailure = options.isTrialFailure ?? options.isFailure;
+    this.now = options.now ?? systemClock;
     this.halfOpenCalls = options.halfOpenCalls ?? 1;
     this.successThreshold = options.successThreshold ?? 1;
   }
@@ -129,7 +134,7 @@ class TrialCircuitBreaker implements CircuitBreaker {
       case CircuitState.Closed:
         return true;
       case CircuitState.Open:
-        return Date.now() >= this.inner.openedAt + this.options.halfOpenAfterMs;
+        return this.now() >= this.inner.openedAt + this.options.halfOpenAfterMs;
       case CircuitState.HalfOpen:
         return this.inner.inFlight < this.halfOpenCalls;
       case CircuitState.Isolated:
@@ -177,7 +182,7 @@ class TrialCircuitBreaker implements CircuitBreaker {
   /** Lets a call through, or throws cockatiel's BrokenCircuitError / IsolatedCircuitError. */
   private admit(): Admission {
     if (this.inner.value === CircuitState.Open) {
-      if (Date.now() < this.inner.openedAt + this.options.halfOpenAfterMs) throw new BrokenCircuitError();
+      if (this.now() < this.inner.openedAt + this.options.halfOpenAfterMs) throw new BrokenCircuitError();
       this.transition({ value: CircuitState.HalfOpen, inFlight: 0, successes: 0 });
       this.halfOpenEmitter.emit();
       this.stateChangeEmitter.emit(CircuitState.HalfOpen);
@@ -212,7 +217,7 @@ class TrialCircuitBreaker implements CircuitBreaker {
   }
 
   private open(reason: FailureReason<unknown>): void {
-    this.transition({ value: CircuitState.Open, openedAt: Date.now() });
+    this.transition({ value: CircuitState.Open, openedAt: this.now() });
     this.breakEmitter.emit(reason);
     this.stateChangeEmitter.emit(CircuitState.Open);
   }

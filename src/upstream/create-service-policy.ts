@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import {
   BulkheadPolicy,
   CircuitState,
@@ -64,17 +65,20 @@ export interface ServicePolicy {
 
 export interface ServicePolicyDeps {
   logger: Logger;
+  /** Clock of the breaker, its window, the retry budget and deadline checks. @default systemClock */
+  now?: Clock;
 }
 
 /** Builds the cockatiel policies of one backend from its settings. */
 export function createServicePolicy(service: string, settings: ServiceSettings, deps: ServicePolicyDeps): ServicePolicy {
   const { logger } = deps;
+  const now = deps.now ?? systemClock;
   const deadlines = new WeakMap<AbortSignal, number>();
   // Failures whose Retry-After is past the request's deadline: waiting is pointless.
   const beyondBudget = new WeakSet<object>();
   // Failures not retried although retryable: the retry budget is spent, or the deadline passed.
   const notRetried = new WeakSet<object>();
-  const retryBudget = createRetryBudget(settings.retry.budget ?? DEFAULT_RETRY_BUDGET);
+  const retryBudget = createRetryBudget(settings.retry.budget ?? DEFAULT_RETRY_BUDGET, { now });
   const budgetListeners = new Set<() => void>();
 
   const breaker = createCircuitBreaker({
@@ -82,7 +86,8 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     // A half-open trial that ends without a verdict (cancelled by the request) proves
     // nothing: it fails the trial rather than closing the circuit as a 4xx answer does.
     isTrialFailure: (error) => isBreakerFailure(error) || isCancelled(error),
-    window: createBreakerWindow(settings.breaker),
+    window: createBreakerWindow(settings.breaker, now),
+    now,
     halfOpenAfterMs: settings.halfOpenAfterMs,
     halfOpenCalls: settings.breaker.halfOpenCalls,
     successThreshold: settings.breaker.successThreshold,
@@ -100,7 +105,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
         }),
         (signal) => {
           const deadlineAt = deadlines.get(signal);
-          return deadlineAt === undefined ? undefined : deadlineAt - Date.now();
+          return deadlineAt === undefined ? undefined : deadlineAt - now();
         },
       ),
     },
@@ -122,7 +127,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   });
   function secondsUntilHalfOpen(): number | null {
     const halfOpenAt = breaker.halfOpenAt();
-    return halfOpenAt === null ? null : Math.max(1, Math.ceil((halfOpenAt - Date.now()) / 1000));
+    return halfOpenAt === null ? null : Math.max(1, Math.ceil((halfOpenAt - now()) / 1000));
   }
 
   const rejectionListeners = new Set<(kind: RejectionKind) => void>();
@@ -196,7 +201,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
       const guarded = async () => {
         // cockatiel's retry sleeps, then attempts again without looking at the signal; and
         // the deadline's timer may fire late: no attempt starts once the deadline is past.
-        if (signal?.aborted === true || (deadlineAt !== undefined && Date.now() >= deadlineAt)) {
+        if (signal?.aborted === true || (deadlineAt !== undefined && now() >= deadlineAt)) {
           throw new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
         }
         attempts += 1;
@@ -206,7 +211,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
             {
               service,
               attempt: attempts - 1,
-              delayMs: Math.round(Date.now() - lastFailureAt),
+              delayMs: Math.round(now() - lastFailureAt),
               reason: isUpstreamError(lastFailure) ? lastFailure.kind : 'unknown',
               status: isUpstreamError(lastFailure) ? lastFailure.status : undefined,
             },
@@ -220,7 +225,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
             isUpstreamError(error) &&
             error.retryAfter !== undefined &&
             deadlineAt !== undefined &&
-            Date.now() + error.retryAfter * 1000 >= deadlineAt
+            now() + error.retryAfter * 1000 >= deadlineAt
           ) {
             beyondBudget.add(error);
           }
@@ -230,7 +235,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
           const wouldRetry =
             call.idempotent && attempts <= settings.retry.maxRetries && isUpstreamError(error) && isRetryableFailure(error) && !beyondBudget.has(error);
           if (wouldRetry) {
-            if (deadlineAt !== undefined && Date.now() >= deadlineAt) {
+            if (deadlineAt !== undefined && now() >= deadlineAt) {
               notRetried.add(error);
             } else if (!retryBudget.tryRetry()) {
               notRetried.add(error);
@@ -239,7 +244,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
           }
           if (!isCancelled(error)) {
             lastFailure = error;
-            lastFailureAt = Date.now();
+            lastFailureAt = now();
           }
           throw error;
         }

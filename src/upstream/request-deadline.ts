@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { setMaxListeners } from 'node:events';
 
 /** The time budget of one GraphQL request, shared by all its backend calls. */
@@ -18,12 +19,12 @@ class DeadlineExceededError extends Error {
  * One timer per request (not per call): every retry and backoff of every backend
  * call of the request stops when it fires, so retries never outlive the client.
  */
-export function createRequestDeadline(budgetMs: number, parent?: AbortSignal): RequestDeadline {
+export function createRequestDeadline(budgetMs: number, parent?: AbortSignal, now: Clock = systemClock): RequestDeadline {
   const controller = new AbortController();
   // Every backend attempt of the request listens to this signal: a query may well make
   // more than Node's default of 10 at once, which is not a leak.
   setMaxListeners(1000, controller.signal);
-  const deadlineAt = Date.now() + budgetMs;
+  const deadlineAt = now() + budgetMs;
   const timer = setTimeout(() => controller.abort(new DeadlineExceededError(`request deadline of ${budgetMs} ms passed`)), budgetMs);
   timer.unref();
   const onParentAbort = () => controller.abort(parent?.reason);

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import type { BreakerWindow } from './breaker-window.js';
 
 export interface SamplingWindowOptions {
@@ -9,6 +10,8 @@ export interface SamplingWindowOptions {
   minimumRps: number;
   /** Opens when at least this fraction of the window's calls were slow (Resilience4j: "equal or greater"). @default never */
   slowCallRate?: number;
+  /** @default systemClock */
+  now?: Clock;
 }
 
 interface Bucket {
@@ -26,6 +29,7 @@ interface Bucket {
  */
 export function createSamplingWindow(options: SamplingWindowOptions): BreakerWindow {
   const { failureRate, slowCallRate } = options;
+  const now = options.now ?? systemClock;
   const count = Math.max(5, Math.ceil(options.durationMs / 1000));
   const bucketMs = Math.round(options.durationMs / count);
   const minimumCalls = ((bucketMs * count) / 1000) * options.minimumRps;
@@ -60,7 +64,7 @@ export function createSamplingWindow(options: SamplingWindowOptions): BreakerWin
 
   return {
     record(sample) {
-      const bucket = bucketAt(Date.now());
+      const bucket = bucketAt(now());
       bucket.total += 1;
       total += 1;
       if (sample.failed) {

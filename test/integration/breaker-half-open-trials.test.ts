@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheus, sampleValue } from '../helpers/parse-prometheus.js';
+import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
-// The runbook example: failure threshold 5, success threshold 3, 3 trial calls at once
-// (with a short open period to keep the test fast, long enough for a loaded machine to
-// make its next call within it).
-const HALF_OPEN_AFTER_MS = 500;
+// The runbook example: failure threshold 5, success threshold 3, 3 trial calls at once,
+// open 30 s (the test moves the gateway's clock past it instead of waiting).
+const HALF_OPEN_AFTER_MS = 30_000;
 const QUERY = '{ recommendations(first: 2) { id } }';
 // Trials answer this late, so that they are still in flight when the 4th caller asks.
 const TRIAL_DELAY_MS = 1000;
@@ -21,7 +21,8 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
   const gauge = async () =>
     sampleValue(parsePrometheus(await (await fetch(`${t.url}/metrics`)).text()), 'gateway_circuit_breaker_state', { service: 'recommendations' });
   const ask = () => t.gql(QUERY, { as: 'u1' });
-  const waitForHalfOpen = () => new Promise((resolve) => setTimeout(resolve, HALF_OPEN_AFTER_MS + 20));
+  const clock = createMovableClock();
+  const waitForHalfOpen = () => clock.advance(HALF_OPEN_AFTER_MS);
 
   async function openBreaker(): Promise<void> {
     recommendations().setFault({ mode: '500' });
@@ -35,6 +36,7 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
       { UPSTREAM_MAX_RETRIES: '0' },
       {
         cache: false,
+        now: clock.now,
         gatewayConfig: {
           services: {
             recommendations: {
@@ -51,7 +53,7 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
 
   it('lets exactly 3 trials reach the backend at once and refuses a 4th caller at once', async () => {
     await openBreaker();
-    await waitForHalfOpen();
+    waitForHalfOpen();
     // The backend is back, but slow: the trials stay in flight while the 4th caller asks.
     recommendations().setFault({ mode: 'slow', delayMs: TRIAL_DELAY_MS });
     t.resetBackendStats();
@@ -81,7 +83,7 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
 
   it('stays half_open after the 1st and 2nd successful trial, and closes on the 3rd', async () => {
     await openBreaker();
-    await waitForHalfOpen();
+    waitForHalfOpen();
     recommendations().clearFault();
     for (const expected of ['half_open', 'half_open', 'closed']) {
       const trial = await ask();
@@ -94,7 +96,7 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
   it('one failed trial opens the breaker again, after two successes', async () => {
     await openBreaker();
     const logsBefore = t.logs.length;
-    await waitForHalfOpen();
+    waitForHalfOpen();
     recommendations().clearFault();
     for (let i = 0; i < 2; i += 1) expect((await ask()).body.errors).toBeUndefined();
     expect((await health()).breaker).toBe('half_open');
@@ -103,10 +105,11 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
     const failed = await ask();
     t.resetBackendStats();
     const refused = await ask();
-    expect(failed.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', retryAfter: 1 });
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfter: 1 });
+    // Open again for another full 30 s.
+    expect(failed.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', retryAfter: 30 });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfter: 30 });
     expect(recommendations().stats().requests).toBe(0);
-    expect(await health()).toMatchObject({ breaker: 'open', retryAfterSeconds: 1 });
+    expect(await health()).toMatchObject({ breaker: 'open', retryAfterSeconds: 30 });
     expect(await gauge()).toBe(1);
 
     const states = t.logs

@@ -1,10 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { multipartParts } from '../helpers/multipart-parts.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 
-const FRESH_MS = 200;
-const pastFresh = () => new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
+/** Long: entries never go past fresh by themselves, however slow the machine; the test moves the clock. */
+const FRESH_MS = 60_000;
+
+/** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
+const clock = createMovableClock();
+const pastFresh = () => clock.advance(FRESH_MS + 1);
 
 /**
  * What an app does with Apollo Client and `errorPolicy: 'all'`: keep the data, keep
@@ -35,9 +40,10 @@ describe('extensions.degraded: one summary of what is degraded, per response', (
     t = await startTestGateway(
       { UPSTREAM_MAX_RETRIES: '0' },
       {
+        now: clock.now,
         gatewayConfig: {
           services: {
-            catalog: { cache: { freshMs: FRESH_MS, staleMs: 60_000 } },
+            catalog: { cache: { freshMs: FRESH_MS, staleMs: 600_000 } },
             recommendations: { cache: { freshMs: 0, staleMs: 0 } },
             users: { cache: { freshMs: 0, staleMs: 0 } },
           },
@@ -80,20 +86,20 @@ describe('extensions.degraded: one summary of what is degraded, per response', (
 
   it('says stale: true, with code STALE_DATA, when a failed service was stood in for by the cache', async () => {
     await query(t, '{ product(id: "p81") { id name } }');
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '503' });
     const body = await query(t, '{ product(id: "p81") { id name } }');
     expect(body.data).toEqual({ product: { id: 'p81', name: expect.any(String) } });
     expect(body.errors).toBeUndefined();
     expect(body.extensions).toEqual({
-      warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }],
+      warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 60 }],
       degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }],
     });
   });
 
   it('a service that served some values stale and failed others is one entry: its error code, stale: true', async () => {
     await query(t, '{ product(id: "p82") { id } }');
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '503', retryAfter: 5 });
     const body = await query(t, '{ products(ids: ["p82", "p83"]) { id } }');
     expect(body.data).toEqual({ products: [{ id: 'p82' }, null] });
@@ -125,7 +131,7 @@ describe('extensions.degraded: one summary of what is degraded, per response', (
 
   it('covers @defer with stale values: the deferred part says which service it was', async () => {
     await query(t, '{ product(id: "p84") { id } }');
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '503' });
     const response = await rawRequest(`${t.url}/graphql`, {
       method: 'POST',

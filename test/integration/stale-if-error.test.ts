@@ -1,11 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
+import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
-const FRESH_MS = 250;
+/** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
+const clock = createMovableClock();
+const pastFresh = () => clock.advance(FRESH_MS + 1);
 
-/** Waits until entries cached now are past their fresh TTL (they stay usable-if-stale). */
-const pastFresh = () => new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
+/** Long: entries never go past fresh by themselves, however slow the machine; the test moves the clock. */
+const FRESH_MS = 60_000;
+
 
 describe('cache TTLs and stale-if-error', () => {
   let t: TestGateway;
@@ -13,10 +17,11 @@ describe('cache TTLs and stale-if-error', () => {
     t = await startTestGateway(
       { UPSTREAM_MAX_RETRIES: '0' },
       {
+        now: clock.now,
         gatewayConfig: {
           services: {
-            catalog: { cache: { freshMs: FRESH_MS, staleMs: 60_000 } },
-            recommendations: { cache: { freshMs: FRESH_MS, staleMs: 60_000 } },
+            catalog: { cache: { freshMs: FRESH_MS, staleMs: 600_000 } },
+            recommendations: { cache: { freshMs: FRESH_MS, staleMs: 600_000 } },
           },
         },
       },
@@ -33,7 +38,7 @@ describe('cache TTLs and stale-if-error', () => {
     await t.gql('{ product(id: "p21") { id } }');
     await t.gql('{ product(id: "p21") { id } }');
     expect(t.backends.catalog.stats().requests).toBe(1);
-    await pastFresh();
+    pastFresh();
     const { body, headers } = await t.gql('{ product(id: "p21") { id } }');
     expect(body).toEqual({ data: { product: { id: 'p21' } } });
     expect(t.backends.catalog.stats().requests).toBe(2);
@@ -42,7 +47,7 @@ describe('cache TTLs and stale-if-error', () => {
 
   it('serves a stale entry, with a STALE_DATA warning and no error, when the backend fails', async () => {
     const fresh = await t.gql('{ product(id: "p22") { id name priceCents } }');
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '500' });
     t.resetBackendStats();
     const { status, headers, body } = await t.gql('{ product(id: "p22") { id name priceCents } }');
@@ -50,7 +55,7 @@ describe('cache TTLs and stale-if-error', () => {
     expect(body).toEqual({
       data: fresh.body.data,
       extensions: {
-        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }],
+        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 60 }],
         degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }],
       },
     });
@@ -60,7 +65,7 @@ describe('cache TTLs and stale-if-error', () => {
 
   it('in a list, stale entries stand in and entries never cached fail with the error', async () => {
     await t.gql('{ products(ids: ["p23"]) { id } }');
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '503' });
     const query = '{ products(ids: ["p23", "p24"]) { id } }';
     const { headers, body } = await t.gql(query);
@@ -75,7 +80,7 @@ describe('cache TTLs and stale-if-error', () => {
         },
       ],
       extensions: {
-        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['products', 0], ageSeconds: 0 }],
+        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['products', 0], ageSeconds: 60 }],
         degraded: [{ service: 'catalog', code: 'SERVICE_UNAVAILABLE', retryAfter: 1, stale: true }],
       },
     });
@@ -86,7 +91,7 @@ describe('cache TTLs and stale-if-error', () => {
     const query = '{ viewer { orders(first: 1) { nodes { items { product { id } } } } } recommendations(first: 2) { id } }';
     const before = await t.gql(query, { as: 'u5' });
     expect(before.body.errors).toBeUndefined();
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '500' });
     t.backends.recommendations.setFault({ mode: 'reset' });
     const { body } = await t.gql(query, { as: 'u5' });
@@ -96,14 +101,14 @@ describe('cache TTLs and stale-if-error', () => {
     const items = (before.body.data as { viewer: { orders: { nodes: { items: unknown[] }[] } } }).viewer.orders.nodes[0]!.items;
     expect(warnings).toEqual(
       expect.arrayContaining([
-        { code: 'STALE_DATA', service: 'recommendations', path: ['recommendations'], ageSeconds: 0 },
-        { code: 'STALE_DATA', service: 'catalog', path: ['recommendations', 0], ageSeconds: 0 },
-        { code: 'STALE_DATA', service: 'catalog', path: ['recommendations', 1], ageSeconds: 0 },
+        { code: 'STALE_DATA', service: 'recommendations', path: ['recommendations'], ageSeconds: 60 },
+        { code: 'STALE_DATA', service: 'catalog', path: ['recommendations', 0], ageSeconds: 60 },
+        { code: 'STALE_DATA', service: 'catalog', path: ['recommendations', 1], ageSeconds: 60 },
         ...items.map((_, index) => ({
           code: 'STALE_DATA',
           service: 'catalog',
           path: ['viewer', 'orders', 'nodes', 0, 'items', index, 'product'],
-          ageSeconds: 0,
+          ageSeconds: 60,
         })),
       ]),
     );
@@ -112,7 +117,7 @@ describe('cache TTLs and stale-if-error', () => {
 
   it('keeps serving stale data once the breaker is open, without calling the backend', async () => {
     await t.gql('{ product(id: "p25") { id } }');
-    await pastFresh();
+    pastFresh();
     t.backends.catalog.setFault({ mode: '500' });
     for (let i = 0; i < 6; i += 1) await t.gql('{ product(id: "p99") { id } }');
     const health = (await (await fetch(`${t.url}/health/detailed`)).json()) as { services: { catalog: { breaker: string } } };
@@ -122,7 +127,7 @@ describe('cache TTLs and stale-if-error', () => {
     expect(body).toEqual({
       data: { product: { id: 'p25' } },
       extensions: {
-        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 0 }],
+        warnings: [{ code: 'STALE_DATA', service: 'catalog', path: ['product'], ageSeconds: 60 }],
         degraded: [{ service: 'catalog', code: 'STALE_DATA', stale: true }],
       },
     });
