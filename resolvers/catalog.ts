@@ -10,15 +10,15 @@ export const MAX_IMAGE_WIDTH = 4096;
 
 export const catalogResolvers: Resolvers = {
   Query: {
-    product: async (_parent, { id }, ctx, info) => ctx.stale.note(info, await ctx.loaders.product.load(id)),
-    products: async (_parent, { ids }, ctx, info) => {
+    product: (_parent, { id }, ctx) => ctx.loaders.product.load(id),
+    products: async (_parent, { ids }, ctx) => {
       if (ids.length > MAX_PRODUCT_IDS) {
         throw badUserInput(`ids may hold at most ${MAX_PRODUCT_IDS} ids`, { argument: 'ids', max: MAX_PRODUCT_IDS, actual: ids.length });
       }
       // An Error entry becomes null at its index with an error on that path (graphql-js
       // completes list items that are Errors as field errors), so one failed batch nulls
       // only the products it covered. The generated type does not model that.
-      return ctx.stale.noteEach(info, (await ctx.loaders.product.loadMany(ids)) as (ProductRecord | null)[]);
+      return (await ctx.loaders.product.loadMany(ids)) as (ProductRecord | null)[];
     },
   },
   Product: {

@@ -7,11 +7,11 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const orderResolvers: Resolvers = {
   Query: {
-    order: async (_parent, { id }, ctx, info) => {
+    order: async (_parent, { id }, ctx) => {
       const viewerId = requireViewer(ctx);
       const order = await ctx.loaders.order.load(id);
       if (order !== null && order.userId !== viewerId) throw forbidden('This order belongs to another user');
-      return ctx.stale.note(info, order);
+      return order;
     },
   },
   Mutation: {
@@ -74,10 +74,10 @@ export const orderResolvers: Resolvers = {
   },
   Order: {
     note: (order) => order.note ?? null,
-    user: async (order, _args, ctx, info) => ctx.stale.note(info, await ctx.loaders.user.load(order.userId)),
+    user: (order, _args, ctx) => ctx.loaders.user.load(order.userId),
   },
   OrderItem: {
-    product: async (item, _args, ctx, info) => ctx.stale.note(info, await ctx.loaders.product.load(item.productId)),
+    product: (item, _args, ctx) => ctx.loaders.product.load(item.productId),
   },
   OrderConnection: {
     nodes: (page) => page.items,

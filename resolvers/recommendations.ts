@@ -5,14 +5,14 @@ import { intInRange } from './validate-args.js';
 
 export const recommendationsResolvers: Resolvers = {
   Query: {
-    recommendations: async (_parent, { first }, ctx, info) => {
+    recommendations: async (_parent, { first }, ctx) => {
       const viewerId = requireViewer(ctx);
       const limit = intInRange('first', first, 10, 1, 50);
-      const ids = ctx.stale.note(info, await ctx.services.recommendations.getProductIds(viewerId, limit, ctx.call));
-      const products = await ctx.loaders.product.loadMany(ids);
-      // Products the catalog no longer knows are dropped; a failed catalog batch stays
-      // an Error so the list is null with a catalog error rather than silently short.
-      return ctx.stale.noteEach(info, products.filter((product) => product !== null) as ProductRecord[]);
+      // Error entries (a failed catalog batch) are completed as field errors by graphql-js;
+      // the generated type does not model that.
+      return (await ctx.services.recommendations.recommendedProducts(viewerId, limit, ctx.call, (ids) =>
+        ctx.loaders.product.loadMany(ids),
+      )) as ProductRecord[];
     },
   },
 };

@@ -4,10 +4,10 @@ import { intInRange } from './validate-args.js';
 
 export const userResolvers: Resolvers = {
   Query: {
-    viewer: async (_parent, _args, ctx, info) => ctx.stale.note(info, await ctx.loaders.user.load(requireViewer(ctx))),
-    user: async (_parent, { id }, ctx, info) => {
+    viewer: (_parent, _args, ctx) => ctx.loaders.user.load(requireViewer(ctx)),
+    user: (_parent, { id }, ctx) => {
       requireViewer(ctx);
-      return ctx.stale.note(info, await ctx.loaders.user.load(id));
+      return ctx.loaders.user.load(id);
     },
   },
   User: {

@@ -9,12 +9,30 @@ export interface StaleWarning {
 }
 
 /**
- * Per request: which values were served stale (marked where the cache decides),
- * and at which response paths they ended up (noted where the resolver returns them).
+ * Per request: which values were served stale (marked where the cache decides), and at
+ * which response paths they ended up (noted by the engine's field wrapper,
+ * `note-stale-fields.ts`, wherever a resolver returns them).
  */
 export class StaleTracker {
   readonly warnings: StaleWarning[] = [];
   private marks: WeakMap<object, { service: string; ageSeconds: number }> | null = null;
+  private readonly noted = new Set<string>();
+
+  /** Whether anything was served stale so far (the usual request: no). */
+  hasMarks(): boolean {
+    return this.marks !== null;
+  }
+
+  /**
+   * `derived` was computed from `source` (e.g. products looked up from a stale list of
+   * ids): it is as stale as `source`. For the loader layer; resolvers never call this.
+   */
+  inherit<T>(derived: T, source: unknown): T {
+    if (this.marks === null || typeof source !== 'object' || source === null) return derived;
+    const mark = this.marks.get(source);
+    if (mark !== undefined) this.mark(derived, mark.service, mark.ageSeconds);
+    return derived;
+  }
 
   /** Remembers that this value is a stale stand-in from `service`. */
   mark(value: unknown, service: string, ageSeconds: number): void {
@@ -34,7 +52,12 @@ export class StaleTracker {
     if (mark !== undefined) {
       const path = responsePathAsArray(info.path);
       if (index !== undefined) path.push(index);
-      this.warnings.push({ code: 'STALE_DATA', service: mark.service, path, ageSeconds: mark.ageSeconds });
+      // One warning per path, however many times it is noted.
+      const key = path.join('.');
+      if (!this.noted.has(key)) {
+        this.noted.add(key);
+        this.warnings.push({ code: 'STALE_DATA', service: mark.service, path, ageSeconds: mark.ageSeconds });
+      }
     }
     return value;
   }
