@@ -7,4 +7,5 @@
  */
 export type Clock = () => number;
 
-export const systemClock: Clock = Date.now;
+/** Reads `Date.now` at each call (not once at load), so fake timers that replace `Date` apply. */
+export const systemClock: Clock = () => Date.now();

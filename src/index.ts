@@ -33,7 +33,7 @@ export {
 export type { ServiceClient } from './upstream/service-client.js';
 export type { CallContext } from './upstream/call-context.js';
 export type { EntityCache } from './cache/create-entity-cache.js';
-export { createBatchLoader } from './upstream/create-batch-loader.js';
-export { fetchBatch } from './upstream/fetch-batch.js';
+export { createBatchLoader } from './loaders/create-batch-loader.js';
+export { fetchBatch } from './loaders/fetch-batch.js';
 export { badBody, expectArrayField, expectEntity, expectObject, isJsonObject, type JsonObject } from './upstream/expect-json.js';
 export { UpstreamError } from './upstream/upstream-error.js';

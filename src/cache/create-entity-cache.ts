@@ -1,5 +1,4 @@
 import { systemClock, type Clock } from '../clock.js';
-import { isUpstreamError } from '../upstream/upstream-error.js';
 import type { CacheEnvelope } from './cache-envelope.js';
 import { CACHE_FORMAT_VERSION, type CacheTtl } from './cache-settings.js';
 import type { StaleTracker } from './stale-tracker.js';
@@ -34,6 +33,13 @@ export interface EntityCacheOptions {
   ttl: CacheTtl;
   /** Clock of freshness and stale ages. @default systemClock */
   now?: Clock;
+  /**
+   * Whether a failure may be answered with a stale entry: a failure of the backend, yes; a
+   * call the request itself cancelled, no. Decided by the caller, which knows its errors.
+   */
+  canStandIn(error: unknown): boolean;
+  /** Whether a failure is a cancellation by the request that made the call (not the backend's). */
+  isCancellation(error: unknown): boolean;
 }
 
 export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V> {
@@ -42,7 +48,7 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
   const enabled = ttl.freshMs > 0 && ttl.staleMs > 0;
   const prefix = `${options.keyPrefix}:${CACHE_FORMAT_VERSION}:${options.kind}:`;
   const envelope = (value: V, now: number): CacheEnvelope => ({ v: value, t: now, x: now + ttl.staleMs });
-  const canStandIn = (error: unknown) => isUpstreamError(error) && !error.cancelled;
+  const { canStandIn, isCancellation } = options;
   /**
    * Backend calls under way, by id, shared by every request of this instance: ten
    * requests that miss the same product at once make one catalog call (single-flight).
@@ -82,7 +88,7 @@ export function createEntityCache<V>(options: EntityCacheOptions): EntityCache<V
     const outcomes = new Map<string, Outcome<V | null>>();
     for (const [id, outcome] of waiting) outcomes.set(id, await outcome);
     // Another request's deadline or departed client is not ours: fetch those again ourselves.
-    const cancelled = [...outcomes].filter(([id, o]) => !own.has(id) && !o.ok && isUpstreamError(o.error) && o.error.cancelled).map(([id]) => id);
+    const cancelled = [...outcomes].filter(([id, o]) => !own.has(id) && !o.ok && isCancellation(o.error)).map(([id]) => id);
     if (cancelled.length > 0) {
       try {
         const found = await fetchMany(cancelled);

@@ -9,6 +9,10 @@ import { createServiceClient, type ServiceClient } from '../upstream/service-cli
 import type { ServiceSettings } from '../upstream/service-settings.js';
 import type { UpstreamObserver } from '../upstream/upstream-observer.js';
 import type { Clock } from '../clock.js';
+import { isUpstreamError } from '../upstream/upstream-error.js';
+
+/** A failure of the backend (stale data may stand in), not a call the request cancelled. */
+const isBackendFailure = (error: unknown): boolean => isUpstreamError(error) && !error.cancelled;
 import type { ServiceDefinitions } from './service-definition.js';
 
 /** The backends of one gateway instance: built once, shared by every request. */
@@ -64,6 +68,8 @@ export function createServiceSet(
       kind: definition.cacheKind,
       service: name,
       ttl: serviceSettings.cache,
+      canStandIn: isBackendFailure,
+      isCancellation: (error) => isUpstreamError(error) && error.cancelled,
       ...(deps.now === undefined ? {} : { now: deps.now }),
     });
     services[name] = definition.createService(client, entityCache);

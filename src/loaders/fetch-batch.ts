@@ -1,6 +1,6 @@
-import type { CallContext } from './call-context.js';
-import { expectArrayField, expectEntity } from './expect-json.js';
-import type { ServiceClient } from './service-client.js';
+import type { CallContext } from '../upstream/call-context.js';
+import { expectArrayField, expectEntity } from '../upstream/expect-json.js';
+import type { ServiceClient } from '../upstream/service-client.js';
 
 /**
  * One call to a batch endpoint of the backend contract (`GET /products?ids=a,b` →
