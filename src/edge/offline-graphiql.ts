@@ -12,8 +12,8 @@ export type GraphiQLRenderer = (options: GraphiQLOptions) => Promise<string>;
  * The page is ~9 MB (~2 MB compressed): rendered once per distinct options and kept.
  * The package is imported on the first page request, never at start-up, so a
  * production gateway (GraphiQL off) never loads it. The page needs inline scripts and
- * styles and `blob:` workers: a Content-Security-Policy put in front of it must allow
- * `script-src 'unsafe-inline'`, `style-src 'unsafe-inline'` and `worker-src blob:`.
+ * styles, `blob:` workers and `data:` fonts and favicon: the Content-Security-Policy it
+ * works under is in docs/security.md ("GraphiQL").
  */
 export function createOfflineGraphiQLRenderer(): GraphiQLRenderer {
   let rendered: { key: string; html: string } | null = null;
