@@ -13,6 +13,7 @@ import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-requ
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
 import { corsPolicy } from './edge/cors-policy.js';
+import { createOfflineGraphiQLRenderer } from './edge/offline-graphiql.js';
 import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from './edge/request-body-limit.js';
 import { crossSiteFormRefused } from './errors/client-errors.js';
 import { maskError } from './errors/mask-error.js';
@@ -200,6 +201,8 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
     landingPage: false,
     cors: corsPolicy(config.corsOrigins),
     graphiql: config.production ? false : { title: 'Mobile GraphQL Gateway' },
+    // Served from our own dependencies, not yoga's default CDN: GraphiQL works offline.
+    renderGraphiQL: createOfflineGraphiQLRenderer(),
     logging: {
       debug: (...args) => logger.debug({ args }, 'yoga'),
       info: (...args) => logger.info({ args }, 'yoga'),

@@ -119,6 +119,11 @@ export function createQueryCost(schema: GraphQLSchema, options: QueryCostOptions
     const fieldCost = (node: FieldNode, parent: GraphQLNamedType, inherited: number | undefined): number => {
       const name = node.name.value;
       if (name === '__typename') return 0;
+      // Introspection is answered from the schema in memory: no backend call, a size bounded
+      // by the schema, its nesting capped by graphql-js' MaxIntrospectionDepthRule and the
+      // introspection depth limit (useQueryLimits), and refused altogether in production.
+      // Costed by its lists, graphql-js' standard introspection query would cost ~50 000.
+      if (name === '__schema' || name === '__type') return 1;
       const field = lookupField(parent, name);
       if (field === undefined) return 1;
       const hints = hintsOf(field);

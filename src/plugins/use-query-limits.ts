@@ -9,8 +9,14 @@ import { countSelections } from '../edge/count-selections.js';
 import { createQueryCost, type QueryCost } from '../edge/query-cost.js';
 import { queryTooComplex, type ComplexityKind } from '../errors/client-errors.js';
 
-/** Introspection queries legitimately nest deep (GraphiQL's is ~13); they get their own, looser cap. */
-const INTROSPECTION_MAX_DEPTH = 16;
+/**
+ * Introspection queries legitimately nest deep; they get their own, looser cap. graphql-js'
+ * standard one (`getIntrospectionQuery()`, nine `ofType` levels), which GraphiQL and most
+ * tools send, counts 21 here. The depth of a chain of `ofType`s multiplies nothing; the
+ * nesting that does (`fields { type { fields … } } }`) is capped by graphql-js' own
+ * MaxIntrospectionDepthRule, one of the standard validation rules.
+ */
+const INTROSPECTION_MAX_DEPTH = 21;
 
 /**
  * Refuses hostile queries before anything runs: tokens at parse time (graphql-js'

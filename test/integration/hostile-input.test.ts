@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 
@@ -220,21 +221,37 @@ describe('hostile input: limits refuse before any backend call', () => {
     expect((await t.gql('{ product(id: "p2") { id } }')).body).toEqual({ data: { product: { id: 'p2' } } });
   });
 
-  it('a __schema query deeper than 16 is 400 QUERY_TOO_COMPLEX even outside production; one of depth 12 answers', async () => {
+  it('a __schema query deeper than 21 is 400 QUERY_TOO_COMPLEX even outside production; one of depth 13 answers', async () => {
     const nested = (levels: number) => {
       let selection = 'name';
       for (let i = 0; i < levels; i += 1) selection = `ofType { ${selection} }`;
       return `{ __schema { types { fields { type { ${selection} } } } } }`;
     };
-    const deep = await t.gql(nested(14));
+    const deep = await t.gql(nested(17));
     expect(deep.status).toBe(400);
-    expect(deep.body).toEqual(tooComplex('depth', 16, 19));
+    expect(deep.body).toEqual(tooComplex('depth', 21, 22));
     await expectUntouchedAndAlive();
 
     const allowed = await t.gql(nested(8));
     expect(allowed.status).toBe(200);
     expect(allowed.body.errors).toBeUndefined();
     expect((allowed.body.data as { __schema: { types: unknown[] } }).__schema.types.length).toBeGreaterThan(10);
+  });
+
+  // GraphiQL sends exactly this on load: with a tighter cap its schema, docs and
+  // completion stay empty (GraphiQL's own e2e test: graphiql-offline.test.ts).
+  it("graphql-js' standard introspection query (depth 21) answers outside production", async () => {
+    const { status, body } = await t.gql(getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true }));
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect((body.data as { __schema: { queryType: { name: string } } }).__schema.queryType.name).toBe('Query');
+  });
+
+  it('multiplying introspection nesting is refused by graphql-js whatever the depth cap', async () => {
+    const { status, body } = await t.gql('{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }');
+    expect(status).toBe(400);
+    expect(body.errors!.map((error) => error.message)).toEqual(['Maximum introspection depth exceeded']);
+    await expectUntouchedAndAlive();
   });
 
   it('outside production a typo gets a "Did you mean" suggestion (production hides it: production-mode.test.ts)', async () => {

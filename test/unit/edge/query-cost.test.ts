@@ -1,4 +1,4 @@
-import { buildSchema, getOperationAST, Kind, parse, type FragmentDefinitionNode } from 'graphql';
+import { buildSchema, getIntrospectionQuery, getOperationAST, Kind, parse, type FragmentDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { clampListSize, createQueryCost, MAX_COST, MAX_LIST_SIZE } from '../../../src/edge/query-cost.js';
 
@@ -153,6 +153,12 @@ describe('createQueryCost: backend work', () => {
 
   it('a list whose entries select only __typename still costs 1 per entry', () => {
     expect(costOf('{ catalog(first: 40) { __typename } }')).toBe(1 + 40);
+  });
+
+  it("introspection costs 1 (no backend call), graphql-js' standard query too; a backend field beside it is still costed", () => {
+    expect(costOf(getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true }))).toBe(1);
+    expect(costOf('{ __type(name: "Product") { fields { name type { ofType { name } } } } }')).toBe(1);
+    expect(costOf('{ __schema { types { name } } catalog(first: 40) { id } }')).toBe(1 + 1 + 40);
   });
 
   it('a schema whose @cost declares maxListSize below 1 is refused when the estimator is built', () => {
