@@ -17,6 +17,18 @@ export function unauthenticated(reason: 'missing' | 'invalid' | 'expired'): Grap
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', retryable: false } });
 }
 
+/**
+ * The token could not be checked because the identity provider's key set did not
+ * answer (JWT_JWKS_URL). Not UNAUTHENTICATED: the token may be fine, and an app that
+ * hears UNAUTHENTICATED signs its user out. The contract's code for "a service we
+ * depend on is down, retry later", with `service: "identity-provider"`.
+ */
+export function identityProviderUnavailable(retryAfter: number): GraphQLError {
+  return new GraphQLError(`Sign-in cannot be checked right now: try again in ${retryAfter} s`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', service: 'identity-provider', retryable: true, retryAfter },
+  });
+}
+
 export function forbidden(message = 'Not allowed for this viewer'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', retryable: false } });
 }
