@@ -4,7 +4,7 @@
  * token for u1 and a sample query.
  */
 import { startReferenceBackends } from '../backends/start-reference-backends.js';
-import { ConfigError, createGateway, onShutdownSignal, signDevToken } from '../src/index.js';
+import { ConfigError, createGateway, DEV_JWT_SECRET, onShutdownSignal, signDevToken } from '../src/index.js';
 import { serviceUrlEnv } from '../services/index.js';
 import { gatewayApp, loadAppConfig } from './gateway-app.js';
 
@@ -25,7 +25,8 @@ try {
 
 const gateway = createGateway(config, gatewayApp);
 const { url } = await gateway.listen();
-const token = await signDevToken('u1', config.jwtSecret);
+// The demo always has an HS256 secret (the development one when JWT_SECRET is unset).
+const token = await signDevToken('u1', config.jwtSecret ?? DEV_JWT_SECRET);
 const query = '{ viewer { name orders(first: 3) { nodes { id status totalCents items { quantity product { name priceCents } } } } } recommendations(first: 3) { id name } }';
 
 process.stdout.write(`

@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import { startReferenceBackends } from '../backends/start-reference-backends.js';
 import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
+import { DEV_JWT_SECRET } from '../src/config.js';
 import { signDevToken } from '../src/edge/sign-dev-token.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/observability/create-logger.js';
@@ -20,7 +21,7 @@ const gateway = createGateway(config, gatewayApp, {
   logger: createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
 });
 const { url } = await gateway.listen(0, '127.0.0.1');
-const token = await signDevToken('u1', config.jwtSecret);
+const token = await signDevToken('u1', config.jwtSecret ?? DEV_JWT_SECRET);
 const query = (text: string) =>
   fetch(`${url}/graphql`, {
     method: 'POST',

@@ -6,6 +6,7 @@ import type { LogLevel } from './observability/create-logger.js';
 import type { ServiceCatalog } from './services/service-definition.js';
 import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
 import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
+import { DEFAULT_JWKS_TIMINGS, type JwksSettings } from './edge/jwks-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
 import { DEFAULT_JITTER, JITTER_KINDS } from './upstream/jitter.js';
 import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
@@ -24,7 +25,10 @@ export interface GatewayConfig<ServiceName extends string = string> {
   logFormat: 'json' | 'pretty';
   /** Prefix of the gateway's own metric families. */
   metricsPrefix: string;
-  jwtSecret: string;
+  /** HS256 secret (JWT_SECRET); null: HS256 tokens are refused (JWT_JWKS_URL alone verifies tokens). */
+  jwtSecret: string | null;
+  /** JWT_JWKS_URL and its checks (JWT_ISSUER, JWT_AUDIENCE, JWT_USER_CLAIM, GATEWAY_CONFIG `jwks`); null: HS256 only. */
+  jwks: JwksSettings | null;
   syncTokenSecret: string;
   /** True when a secret fell back to the development default (never in production). */
   usingDevSecrets: boolean;
@@ -123,6 +127,17 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
   JWT_SECRET: secret.optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://idp.example.com/.well-known/jwks.json' }).optional(),
+  JWT_ISSUER: z.string().regex(/^\S{1,2048}$/, { error: 'expected the issuer as tokens spell it in iss, e.g. https://idp.example.com/' }).optional(),
+  JWT_AUDIENCE: z
+    .string()
+    .transform((value) => value.split(',').map((audience) => audience.trim()))
+    .pipe(z.array(z.string().regex(/^\S{1,2048}$/, { error: 'expected comma-separated audiences, e.g. mobile-api or api://gateway,mobile-app' })))
+    .optional(),
+  JWT_USER_CLAIM: z
+    .string()
+    .regex(/^\S{1,200}$/, { error: 'expected a JWT claim name such as sub or https://example.com/user_id' })
+    .optional(),
   SYNC_TOKEN_SECRET: secret.optional(),
   UPSTREAM_TIMEOUT_MS: integer(1, 120_000).default(1000),
   UPSTREAM_MAX_RETRIES: integer(0, 10).default(2),
@@ -327,9 +342,18 @@ const fieldRateLimitsSchema = z.record(
     .strict(),
 );
 
+const jwksFileSchema = z
+  .object({
+    timeoutMs: jsonInteger(1, 60_000).optional(),
+    cooldownMs: jsonInteger(0, 3_600_000).optional(),
+    maxAgeMs: jsonInteger(1000, 7 * 86_400_000).optional(),
+  })
+  .strict();
+
 const gatewayFileSchema = z
   .object({
     cache: cacheFileSchema.optional(),
+    jwks: jwksFileSchema.optional(),
     limits: limitsFileSchema.optional(),
     persistedQueries: persistedQueriesFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
@@ -351,6 +375,7 @@ type GatewayFile = {
   persistedQueries: z.infer<typeof persistedQueriesFileSchema>;
   rateLimits: z.infer<typeof fieldRateLimitsSchema>;
   clients?: z.infer<typeof clientsFileSchema>;
+  jwks?: z.infer<typeof jwksFileSchema>;
 };
 
 const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
@@ -411,7 +436,10 @@ export function loadConfig<Catalog extends ServiceCatalog>(
       present.NODE_ENV === 'production'
         ? 'required when NODE_ENV=production'
         : `required (at least ${MIN_SECRET_BYTES} bytes; only \`npm start\` falls back to development secrets)`;
-    if (present.JWT_SECRET === undefined) problems.push(`JWT_SECRET: ${why}`);
+    // With an identity provider (JWT_JWKS_URL), HS256 is optional: off without JWT_SECRET.
+    if (present.JWT_SECRET === undefined && present.JWT_JWKS_URL === undefined) {
+      problems.push(`JWT_SECRET: ${why}, or set JWT_JWKS_URL to verify tokens of an identity provider`);
+    }
     if (present.SYNC_TOKEN_SECRET === undefined) problems.push(`SYNC_TOKEN_SECRET: ${why}`);
   }
   let file: GatewayFile = { services: {}, cache: {}, limits: {}, persistedQueries: {}, rateLimits: {} };
@@ -436,6 +464,7 @@ export function loadConfig<Catalog extends ServiceCatalog>(
       }
     }
   }
+  problems.push(...jwksProblems(present, file));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const vars = parsed.data as z.infer<typeof envSchema> & Record<string, string>;
   const production = vars.NODE_ENV === 'production';
@@ -483,11 +512,20 @@ export function loadConfig<Catalog extends ServiceCatalog>(
       cache: override.cache ?? defaults.cache,
     };
   }
+  if (file.jwks?.timeoutMs !== undefined && file.jwks.timeoutMs >= vars.REQUEST_DEADLINE_MS) {
+    problems.push(
+      `GATEWAY_CONFIG at jwks.timeoutMs: expected less than REQUEST_DEADLINE_MS (${vars.REQUEST_DEADLINE_MS}), got ${file.jwks.timeoutMs}: a request may wait this long for the identity provider's keys`,
+    );
+  }
   const apq = { ...DEFAULT_APQ_LIMITS, ...file.persistedQueries };
   if (apq.unusedTtlMs > apq.usedTtlMs) {
     problems.push(`GATEWAY_CONFIG at persistedQueries: unusedTtlMs (${apq.unusedTtlMs}) must not exceed usedTtlMs (${apq.usedTtlMs})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  // Without JWT_JWKS_URL a missing JWT_SECRET was refused above unless this is the demo:
+  // the fallback is the demo's. With it, HS256 is off unless JWT_SECRET is set, except in
+  // the demo, whose printed token is still signed with the development secret.
+  const jwtSecret = vars.JWT_SECRET ?? (vars.JWT_JWKS_URL === undefined || devSecretsAllowed ? DEV_JWT_SECRET : null);
 
   return {
     port: vars.PORT,
@@ -497,9 +535,10 @@ export function loadConfig<Catalog extends ServiceCatalog>(
     logLevel: vars.LOG_LEVEL,
     logFormat: vars.LOG_FORMAT,
     metricsPrefix: vars.METRICS_PREFIX,
-    jwtSecret: vars.JWT_SECRET ?? DEV_JWT_SECRET,
+    jwtSecret,
+    jwks: jwksSettings(vars, file.jwks),
     syncTokenSecret: vars.SYNC_TOKEN_SECRET ?? DEV_SYNC_TOKEN_SECRET,
-    usingDevSecrets: vars.JWT_SECRET === undefined || vars.SYNC_TOKEN_SECRET === undefined,
+    usingDevSecrets: jwtSecret === DEV_JWT_SECRET || vars.SYNC_TOKEN_SECRET === undefined,
     redisUrl: vars.REDIS_URL ?? null,
     cache: { ...DEFAULT_CACHE, ...file.cache, redisUrl: vars.REDIS_URL ?? null },
     services,
@@ -540,6 +579,42 @@ function describeValue(key: string, value: string | undefined): string {
   return `got ${JSON.stringify(value.replace(/\/\/[^/@\s]*@/, '//***@'))}`;
 }
 
+/**
+ * JWT_ISSUER, JWT_AUDIENCE, JWT_USER_CLAIM and GATEWAY_CONFIG `jwks` describe the tokens
+ * of JWT_JWKS_URL: set without it they would check nothing (HS256 tokens are checked for
+ * `sub` and `exp` only), so they are refused. In production an identity provider's
+ * tokens must name their issuer and audience: any other service of the same provider
+ * could otherwise sign tokens this gateway accepts.
+ */
+function jwksProblems(present: Record<string, string | undefined>, file: GatewayFile): string[] {
+  const problems: string[] = [];
+  if (present.JWT_JWKS_URL === undefined) {
+    for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_USER_CLAIM'] as const) {
+      if (present[key] !== undefined) problems.push(`${key}: only applies to tokens verified with JWT_JWKS_URL, which is not set (${describeValue(key, present[key])})`);
+    }
+    if (file.jwks !== undefined) problems.push(`GATEWAY_CONFIG ${present.GATEWAY_CONFIG} at jwks: only applies with JWT_JWKS_URL, which is not set`);
+  } else if (present.NODE_ENV === 'production') {
+    for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+      if (present[key] === undefined) problems.push(`${key}: required when NODE_ENV=production and JWT_JWKS_URL is set`);
+    }
+  }
+  return problems;
+}
+
+function jwksSettings(vars: z.infer<typeof envSchema>, file: GatewayFile['jwks']): JwksSettings | null {
+  if (vars.JWT_JWKS_URL === undefined) return null;
+  return {
+    url: vars.JWT_JWKS_URL,
+    issuer: vars.JWT_ISSUER ?? null,
+    audience: vars.JWT_AUDIENCE ?? null,
+    userClaim: vars.JWT_USER_CLAIM ?? 'sub',
+    // Well under the request's budget: a request waits for a key-set fetch at most this long.
+    timeoutMs: file?.timeoutMs ?? Math.min(DEFAULT_JWKS_TIMINGS.timeoutMs, Math.max(1, Math.floor(vars.REQUEST_DEADLINE_MS / 2))),
+    cooldownMs: file?.cooldownMs ?? DEFAULT_JWKS_TIMINGS.cooldownMs,
+    maxAgeMs: file?.maxAgeMs ?? DEFAULT_JWKS_TIMINGS.maxAgeMs,
+  };
+}
+
 function readGatewayFile(path: string, readFile: (path: string) => string): GatewayFile {
   let json: unknown;
   try {
@@ -565,6 +640,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     persistedQueries: parsed.data.persistedQueries ?? {},
     rateLimits: parsed.data.rateLimits ?? {},
     ...(parsed.data.clients === undefined ? {} : { clients: parsed.data.clients }),
+    ...(parsed.data.jwks === undefined ? {} : { jwks: parsed.data.jwks }),
   };
 }
 

@@ -57,6 +57,22 @@ describe('npm run gateway', () => {
     expect(stderr()).toMatch(/SYNC_TOKEN_SECRET: required \(at least 32 bytes/);
   });
 
+  it('refuses a malformed JWT_JWKS_URL, and in production a provider without JWT_ISSUER and JWT_AUDIENCE, with exit 2', async () => {
+    const { child, stderr } = runGateway({
+      NODE_ENV: 'production',
+      JWT_JWKS_URL: 'ftp://idp.example.com/jwks.json',
+      SYNC_TOKEN_SECRET: 'cli-test-sync-secret-0123456789abcdef',
+      ...serviceUrlEnv(backends.urls),
+    });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(stderr()).toContain('JWT_JWKS_URL: expected an http(s) URL');
+    expect(stderr()).toContain('JWT_ISSUER: required when NODE_ENV=production and JWT_JWKS_URL is set');
+    expect(stderr()).toContain('JWT_AUDIENCE: required when NODE_ENV=production and JWT_JWKS_URL is set');
+    // With a provider, JWT_SECRET is optional (HS256 off without it).
+    expect(stderr()).not.toContain('JWT_SECRET');
+  });
+
   it('refuses secrets shorter than 32 bytes, without echoing them', async () => {
     const { child, stderr } = runGateway({
       JWT_SECRET: 'sixteen-chars-ok-but-31-bytes-x',

@@ -123,7 +123,7 @@ describe('loadConfig: defaults', () => {
   it('falls back to the development secrets only when asked (npm start), naming each secret otherwise', () => {
     const error = problemsOf({ ...URLS });
     expect(error.problems).toEqual([
-      'JWT_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets)',
+      'JWT_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets), or set JWT_JWKS_URL to verify tokens of an identity provider',
       'SYNC_TOKEN_SECRET: required (at least 32 bytes; only `npm start` falls back to development secrets)',
     ]);
     // A typo in NODE_ENV is not production, and still gets no development secrets.
@@ -139,7 +139,7 @@ describe('loadConfig: defaults', () => {
 
   it('never uses the development secrets in production, even when asked', () => {
     expect(problemsOf({ ...URLS, NODE_ENV: 'production' }, undefined, { allowDevSecrets: true }).problems).toEqual([
-      'JWT_SECRET: required when NODE_ENV=production',
+      'JWT_SECRET: required when NODE_ENV=production, or set JWT_JWKS_URL to verify tokens of an identity provider',
       'SYNC_TOKEN_SECRET: required when NODE_ENV=production',
     ]);
   });
@@ -310,7 +310,7 @@ describe('loadConfig: invalid environment', () => {
   it('in production, requires both JWT_SECRET and SYNC_TOKEN_SECRET, naming both', () => {
     const error = problemsOf({ ...URLS, NODE_ENV: 'production' });
     expect(error.problems).toEqual([
-      'JWT_SECRET: required when NODE_ENV=production',
+      'JWT_SECRET: required when NODE_ENV=production, or set JWT_JWKS_URL to verify tokens of an identity provider',
       'SYNC_TOKEN_SECRET: required when NODE_ENV=production',
     ]);
   });
@@ -322,7 +322,7 @@ describe('loadConfig: invalid environment', () => {
 
   it('in production, an empty secret counts as missing', () => {
     const error = problemsOf({ ...ENV, NODE_ENV: 'production', JWT_SECRET: '', SYNC_TOKEN_SECRET: SYNC });
-    expect(error.problems).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
+    expect(error.problems).toEqual(['JWT_SECRET: required when NODE_ENV=production, or set JWT_JWKS_URL to verify tokens of an identity provider']);
   });
 
   it('in production with both secrets, loads without dev secrets', () => {
@@ -682,5 +682,91 @@ describe('loadConfig: breaker half-open trials and slow calls', () => {
     expect(problems({ breaker })).toMatch(/services\.users\.breaker\.slowCallMs: expected less than the service's timeoutMs \(1000\), got 2000/);
     expect(problems({ breaker }, { UPSTREAM_TIMEOUT_MS: '2000' })).toMatch(/timeoutMs \(2000\), got 2000/);
     expect(load({ breaker }, { UPSTREAM_TIMEOUT_MS: '2001' }).services.users.breaker).toMatchObject({ slowCallMs: 2000 });
+  });
+});
+
+describe('loadConfig: tokens of an identity provider (JWT_JWKS_URL)', () => {
+  const JWKS = { JWT_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' } as const;
+  const IDP = { ...JWKS, JWT_ISSUER: 'https://idp.example.com/', JWT_AUDIENCE: 'mobile-gateway' } as const;
+
+  it('is off by default: HS256 with JWT_SECRET only', () => {
+    expect(loadAppConfig({ ...ENV }).jwks).toBeNull();
+  });
+
+  it('reads the URL, issuer, audiences and user claim, with the default timings', () => {
+    const config = loadAppConfig({ ...ENV, ...IDP, JWT_AUDIENCE: 'mobile-gateway, api://orders', JWT_USER_CLAIM: 'https://example.com/uid' });
+    expect(config.jwks).toEqual({
+      url: 'https://idp.example.com/.well-known/jwks.json',
+      issuer: 'https://idp.example.com/',
+      audience: ['mobile-gateway', 'api://orders'],
+      userClaim: 'https://example.com/uid',
+      timeoutMs: 1000,
+      cooldownMs: 10_000,
+      maxAgeMs: 600_000,
+    });
+    expect(config.jwtSecret).toBe(JWT);
+    expect(loadAppConfig({ ...ENV, ...JWKS }).jwks).toMatchObject({ issuer: null, audience: null, userClaim: 'sub' });
+  });
+
+  it('makes JWT_SECRET optional: without it HS256 is off (null), never the development secret outside the demo', () => {
+    const config = loadAppConfig({ ...URLS, SYNC_TOKEN_SECRET: SYNC, ...IDP, NODE_ENV: 'production' });
+    expect(config.jwtSecret).toBeNull();
+    expect(config.usingDevSecrets).toBe(false);
+    expect(loadAppConfig({ ...URLS, SYNC_TOKEN_SECRET: SYNC, ...JWKS }).jwtSecret).toBeNull();
+    // The demo keeps its development secret beside the provider (its printed token must work).
+    expect(loadAppConfig({ ...URLS, ...JWKS }, { allowDevSecrets: true }).jwtSecret).toBe(DEV_JWT_SECRET);
+  });
+
+  it.each(['not a url', 'ftp://idp.example.com/jwks.json', 'file:///etc/jwks.json', '/jwks.json'])('refuses JWT_JWKS_URL=%s, naming it', (url) => {
+    expect(problemsOf({ ...ENV, JWT_JWKS_URL: url }).problems).toEqual([
+      `JWT_JWKS_URL: expected an http(s) URL such as https://idp.example.com/.well-known/jwks.json (got ${JSON.stringify(url)})`,
+    ]);
+  });
+
+  it('requires JWT_ISSUER and JWT_AUDIENCE in production, each named', () => {
+    expect(problemsOf({ ...ENV, ...JWKS, NODE_ENV: 'production' }).problems).toEqual([
+      'JWT_ISSUER: required when NODE_ENV=production and JWT_JWKS_URL is set',
+      'JWT_AUDIENCE: required when NODE_ENV=production and JWT_JWKS_URL is set',
+    ]);
+    expect(problemsOf({ ...ENV, ...JWKS, JWT_ISSUER: 'https://idp.example.com/', NODE_ENV: 'production' }).problems).toEqual([
+      'JWT_AUDIENCE: required when NODE_ENV=production and JWT_JWKS_URL is set',
+    ]);
+    expect(loadAppConfig({ ...ENV, ...IDP, NODE_ENV: 'production' }).jwks).toMatchObject({ audience: ['mobile-gateway'] });
+  });
+
+  it('refuses the provider settings without JWT_JWKS_URL: they would check nothing', () => {
+    expect(problemsOf({ ...ENV, JWT_ISSUER: 'https://idp.example.com/', JWT_AUDIENCE: 'a', JWT_USER_CLAIM: 'uid' }).problems).toEqual([
+      'JWT_ISSUER: only applies to tokens verified with JWT_JWKS_URL, which is not set (got "https://idp.example.com/")',
+      'JWT_AUDIENCE: only applies to tokens verified with JWT_JWKS_URL, which is not set (got "a")',
+      'JWT_USER_CLAIM: only applies to tokens verified with JWT_JWKS_URL, which is not set (got "uid")',
+    ]);
+    expect(fileProblems({ jwks: { cooldownMs: 1000 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at jwks: only applies with JWT_JWKS_URL, which is not set',
+    ]);
+  });
+
+  it('refuses malformed issuer, audience and claim names', () => {
+    const problems = problemsOf({ ...ENV, ...JWKS, JWT_ISSUER: 'has space', JWT_AUDIENCE: 'a,,b', JWT_USER_CLAIM: 'user id' }).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(/^JWT_ISSUER: expected the issuer as tokens spell it in iss/),
+      expect.stringMatching(/^JWT_AUDIENCE: expected comma-separated audiences/),
+      expect.stringMatching(/^JWT_USER_CLAIM: expected a JWT claim name/),
+    ]);
+  });
+
+  it('takes the key-set timings from GATEWAY_CONFIG jwks, the timeout below the request deadline', () => {
+    expect(withFile({ jwks: { timeoutMs: 300, cooldownMs: 0, maxAgeMs: 60_000 } }, JWKS).jwks).toMatchObject({
+      timeoutMs: 300,
+      cooldownMs: 0,
+      maxAgeMs: 60_000,
+    });
+    // The default timeout is also capped at half the request deadline.
+    expect(loadAppConfig({ ...ENV, ...JWKS, REQUEST_DEADLINE_MS: '600' }).jwks?.timeoutMs).toBe(300);
+    expect(problemsOf({ ...ENV, ...JWKS, GATEWAY_CONFIG: '/etc/gateway.json' }, () => JSON.stringify({ jwks: { timeoutMs: 5000 } })).problems).toEqual([
+      'GATEWAY_CONFIG at jwks.timeoutMs: expected less than REQUEST_DEADLINE_MS (5000), got 5000: a request may wait this long for the identity provider\'s keys',
+    ]);
+    expect(problemsOf({ ...ENV, ...JWKS, GATEWAY_CONFIG: '/etc/gateway.json' }, () => JSON.stringify({ jwks: { timeout: 5 } })).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at jwks: unknown key(s) timeout',
+    ]);
   });
 });
