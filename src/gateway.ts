@@ -12,6 +12,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator } from './edge/authenticate.js';
+import { createRemoteKeySet } from './edge/remote-key-set.js';
 import { corsPolicy } from './edge/cors-policy.js';
 import { createOfflineGraphiQLRenderer } from './edge/offline-graphiql.js';
 import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from './edge/request-body-limit.js';
@@ -63,7 +64,8 @@ export interface GatewayDeps {
   registry?: Registry;
   /**
    * The one clock of the instance: cache freshness, breakers, retry budgets, deadlines,
-   * rate limits, persisted queries and sync tokens. Tests move it instead of sleeping.
+   * rate limits, persisted queries, sync tokens and the identity provider's key-set
+   * cooldown and age. Tests move it instead of sleeping.
    * @default systemClock
    */
   now?: Clock;
@@ -137,7 +139,22 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
   for (const client of Object.values(services.clients)) metrics.observePolicy(client.policy);
   const version = readVersion();
   const startedAt = Date.now();
-  const authenticate = createAuthenticator({ secret: config.jwtSecret, tierClaim: config.rateLimitTierClaim });
+  const keySet =
+    config.jwks === null
+      ? null
+      : createRemoteKeySet({
+          ...config.jwks,
+          ...clock,
+          onFetch: (outcome) => {
+            if (!outcome.ok) logger.warn({ jwksUrl: config.jwks?.url, error: outcome.error, durationMs: Math.round(outcome.durationMs) }, 'identity provider key set fetch failed');
+            else if (outcome.changed) logger.info({ jwksUrl: config.jwks?.url, keys: outcome.keys }, 'identity provider key set loaded');
+          },
+        });
+  const authenticate = createAuthenticator({
+    secret: config.jwtSecret,
+    jwks: config.jwks === null || keySet === null ? null : { ...config.jwks, keySet },
+    tierClaim: config.rateLimitTierClaim,
+  });
   const syncTokens = createSyncTokenCodec({
     secret: config.syncTokenSecret,
     ttlSeconds: config.syncTokenTtlSeconds,
@@ -274,6 +291,7 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
       version,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       redis: cache.redisState(),
+      ...(keySet === null ? {} : { jwks: keySet.state() }),
       services: Object.fromEntries(
         Object.values(services.clients).map((client) => [
           client.name,
@@ -368,6 +386,8 @@ export function createGateway(config: GatewayConfig, app: GatewayApp, deps: Gate
       created.keepAliveTimeout = 65_000;
       const bound = await listenOn(created, port, host);
       server = created;
+      // The first tokens then find the keys loaded; a failure is logged and retried on demand.
+      void keySet?.warmUp();
       if (config.opsPort === null) return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound };
       const createdOps = createServer(slowClientTimeouts(config.limits), handleOps);
       const opsBound = await listenOn(createdOps, config.opsPort, host);

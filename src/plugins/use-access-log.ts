@@ -11,12 +11,14 @@ interface RequestRecord {
   requestId: string;
   operationName: string | null;
   viewerId: string | null;
+  /** Why a bearer token was not accepted (`wrong_audience`, `unavailable`, …): a misconfigured JWT_AUDIENCE shows here. */
+  tokenRefused: string | null;
   errors: number;
 }
 
 /**
  * One access line per GraphQL request (method, path, operation, status, duration,
- * request id, viewer, the app's sanitized name and version, number of errors), and an
+ * request id, viewer or why its token was refused, the app's sanitized name and version, number of errors), and an
  * error line for every backend failure that reached the client, with what the client
  * never sees (status, kind).
  */
@@ -24,7 +26,7 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
   const records = new WeakMap<Request, RequestRecord>();
   return {
     onRequest({ request }) {
-      records.set(request, { started: performance.now(), requestId: requestIdOf(request), operationName: null, viewerId: null, errors: 0 });
+      records.set(request, { started: performance.now(), requestId: requestIdOf(request), operationName: null, viewerId: null, tokenRefused: null, errors: 0 });
     },
     onParams({ request, params }) {
       const record = records.get(request);
@@ -37,6 +39,8 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
         // The name in the document when the client sent none beside it.
         record.operationName ??= getOperationAST(args.document, args.operationName)?.name?.value ?? null;
         if (context.auth.status === 'authenticated') record.viewerId = context.auth.viewerId;
+        else if (context.auth.status === 'invalid') record.tokenRefused = context.auth.reason;
+        else if (context.auth.status === 'unavailable') record.tokenRefused = 'unavailable';
       }
       const logErrors = (errors: readonly GraphQLError[]) => {
         for (const error of errors) {
@@ -93,6 +97,7 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
           status: response.status,
           durationMs: Math.round((performance.now() - record.started) * 100) / 100,
           viewerId: record.viewerId,
+          ...(record.tokenRefused === null ? {} : { tokenRefused: record.tokenRefused }),
           clientName: clientIdentityOf(request).name,
           clientVersion: clientIdentityOf(request).version,
           errors: record.errors,
