@@ -1,4 +1,5 @@
 import { createLocalJWKSet, errors as joseErrors, type FlattenedJWSInput, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import { systemClock, type Clock } from '../clock.js';
 import { KeySetUnavailableError } from './key-set-unavailable-error.js';
 
 export interface RemoteKeySetOptions {
@@ -10,8 +11,8 @@ export interface RemoteKeySetOptions {
   cooldownMs: number;
   /** Keys older than this are refreshed in the background, still used meanwhile. */
   maxAgeMs: number;
-  /** Clock of the cooldown and the keys' age, in ms (tests). @default Date.now */
-  now?: () => number;
+  /** Clock of the cooldown and the keys' age (timeouts run on real time). @default systemClock */
+  now?: Clock;
   /** A larger key-set document is refused (a key set is a few KiB). @default 1048576 */
   maxBytes?: number;
   /** Told about every fetch, for the logs. */
@@ -70,7 +71,7 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
  *   (`createLocalJWKSet`).
  */
 export function createRemoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let keys: ReturnType<typeof createLocalJWKSet> | null = null;
   let keyCount = 0;

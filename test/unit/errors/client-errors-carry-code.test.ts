@@ -5,6 +5,7 @@ import * as clientErrors from '../../../src/errors/client-errors.js';
 /** One call of every builder, with plausible arguments. */
 const built: Record<string, GraphQLError | { message: string; extensions: Record<string, unknown> }> = {
   unauthenticated: clientErrors.unauthenticated('missing'),
+  identityProviderUnavailable: clientErrors.identityProviderUnavailable(10),
   forbidden: clientErrors.forbidden(),
   badUserInput: clientErrors.badUserInput('bad', { argument: 'first' }),
   notFound: clientErrors.notFound('gone'),
