@@ -1,5 +1,5 @@
 import type { GraphQLFieldResolver } from 'graphql';
-import type { GatewayContext } from '../context.js';
+import type { GatewayContext } from '../gateway-context.js';
 import { requireViewer } from '../edge/require-viewer.js';
 import { badBody, isJsonObject } from '../upstream/expect-json.js';
 import { UpstreamError } from '../upstream/upstream-error.js';

@@ -26,21 +26,17 @@ import {
 import { CONNECT_DIRECTIVE, SOURCE_DIRECTIVE } from './connector-directives.js';
 import { ConnectorSchemaError } from './connector-schema-error.js';
 import { JsonSelectionError, parseJsonSelection, type JsonSelection } from './json-selection.js';
-import { readSourceSettings, type SourceArguments, type SourceDefaults } from './source-settings.js';
+import type { SchemaFile } from '../gateway-app.js';
+import type { ServiceDefaults } from '../services/service-definition.js';
+import { readSourceSettings, type SourceArguments } from './source-settings.js';
 import { parseUrlTemplate, UrlTemplateError, type TemplateVariable, type UrlTemplate } from './url-template.js';
-
-/** One SDL file of an app, named so that errors can say where they are. */
-export interface ConnectorSchemaFile {
-  name: string;
-  sdl: string;
-}
 
 /** A `@source`: a backend the schema declares. */
 export interface SourceDeclaration {
   name: string;
   /** The environment variable holding its base URL. */
   urlEnv: string;
-  defaults: SourceDefaults;
+  defaults: ServiceDefaults;
   /** The schema file that declares it. */
   file: string;
 }
@@ -85,7 +81,7 @@ export interface ConnectorDeclarations {
   sources: SourceDeclaration[];
   fields: ConnectorField[];
   /** The same files, `@source`/`@connect` removed: what the gateway serves. Unchanged files are the same objects. */
-  schemaFiles: ConnectorSchemaFile[];
+  schemaFiles: SchemaFile[];
 }
 
 const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
@@ -96,11 +92,11 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,99}$/;
  * Throws a ConnectorSchemaError listing every problem, each naming the file, the field
  * (or source) and what is wrong.
  */
-export function readConnectors(files: readonly ConnectorSchemaFile[]): ConnectorDeclarations {
+export function readConnectors(files: readonly SchemaFile[]): ConnectorDeclarations {
   const problems: string[] = [];
   const sources: SourceDeclaration[] = [];
   const found: { file: string; typeName: string; fieldName: string; directive: ConstDirectiveNode }[] = [];
-  const schemaFiles: ConnectorSchemaFile[] = [];
+  const schemaFiles: SchemaFile[] = [];
   /** Sources declared with problems: a field naming one is not told that it names no source. */
   const invalidSources = new Set<string>();
   let unparsed = false;

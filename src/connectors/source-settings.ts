@@ -1,25 +1,9 @@
 import { serviceOverrideSchema } from '../config.js';
-import type { CacheTtl } from '../cache/cache-settings.js';
-import type { BreakerSettings, BulkheadSettings } from '../upstream/service-settings.js';
-
-/**
- * The settings a `@source` gives its backend unless GATEWAY_CONFIG `services.<name>`
- * overrides them: the four every service has, and those that otherwise come from the
- * environment (UPSTREAM_TIMEOUT_MS, UPSTREAM_MAX_RETRIES, BREAKER_HALF_OPEN_AFTER_MS).
- */
-export interface SourceDefaults {
-  maxBatchSize: number;
-  connections: number;
-  bulkhead: BulkheadSettings;
-  cache: CacheTtl;
-  timeoutMs?: number;
-  maxRetries?: number;
-  breaker?: BreakerSettings;
-  halfOpenAfterMs?: number;
-}
+import type { ServiceDefaults } from '../services/service-definition.js';
+import type { BreakerSettings } from '../upstream/service-settings.js';
 
 /** A source without settings: those of a service GATEWAY_CONFIG says nothing about, and no cache. */
-export const SOURCE_DEFAULTS: Readonly<SourceDefaults> = {
+export const SOURCE_DEFAULTS: Readonly<ServiceDefaults> = {
   maxBatchSize: 100,
   connections: 32,
   bulkhead: { maxConcurrent: 64, maxQueue: 256 },
@@ -41,10 +25,11 @@ export interface SourceArguments {
 }
 
 /**
- * The backend settings of one `@source`, checked against the same rules as GATEWAY_CONFIG
- * (ranges, breaker kinds): the defaults, or a list of problems naming each argument.
+ * The settings a `@source` gives its backend unless GATEWAY_CONFIG `services.<name>`
+ * overrides them, checked against the same rules as GATEWAY_CONFIG (ranges, breaker
+ * kinds): the defaults, or a list of problems naming each argument.
  */
-export function readSourceSettings(args: SourceArguments): { defaults: SourceDefaults } | { problems: string[] } {
+export function readSourceSettings(args: SourceArguments): { defaults: ServiceDefaults } | { problems: string[] } {
   const problems: string[] = [];
   if ((args.cacheFreshMs === undefined) !== (args.cacheStaleMs === undefined)) {
     problems.push('cacheFreshMs and cacheStaleMs go together: set both or neither');
@@ -69,7 +54,7 @@ export function readSourceSettings(args: SourceArguments): { defaults: SourceDef
   }
   if (problems.length > 0 || !parsed.success) return { problems };
   const settings = parsed.data;
-  const defaults: SourceDefaults = {
+  const defaults: ServiceDefaults = {
     maxBatchSize: settings.maxBatchSize ?? SOURCE_DEFAULTS.maxBatchSize,
     connections: settings.connections ?? SOURCE_DEFAULTS.connections,
     bulkhead: { ...SOURCE_DEFAULTS.bulkhead, ...settings.bulkhead },
