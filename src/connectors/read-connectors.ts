@@ -278,18 +278,16 @@ function readField(
   }
   if (template === null || selection === null || returns === null) return null;
 
-  const seen = new Set<string>();
-  for (const variable of template.variables) {
-    if (seen.has(variable.text) && variable.namespace === 'batch') report(`get: uses ${variable.text} twice`);
-    seen.add(variable.text);
-    checkVariable(variable, field, parent, root, report);
-  }
+  for (const variable of template.variables) checkVariable(variable, field, parent, root, report);
 
   const batchKey = args.batchKey as string | undefined;
   const batchVariables = template.variables.filter((variable) => variable.namespace === 'batch');
+  const distinctBatchVariables = new Set(batchVariables.map((variable) => variable.text));
   let batch: ConnectorBatch | null = null;
-  if (batchVariables.length > 1) {
-    report(`get: has ${batchVariables.length} {$batch…} variables (${batchVariables.map((v) => v.text).join(', ')}): one call batches one key`);
+  if (distinctBatchVariables.size > 1) {
+    report(`get: has ${distinctBatchVariables.size} {$batch…} variables (${[...distinctBatchVariables].join(', ')}): one call batches one key`);
+  } else if (batchVariables.length > 1) {
+    report(`get: uses ${batchVariables[0]!.text} twice: the keys go in one place`);
   } else if (batchVariables.length === 1) {
     const key = batchVariables[0]!;
     if (batchKey === undefined) {

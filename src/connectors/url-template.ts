@@ -90,12 +90,12 @@ export function renderUrlTemplate(
   hole?: TemplateVariable,
 ): string | null {
   const path = renderSegment(template.path, valueOf, hole);
-  if (path === null) return null;
+  if (path === null || path === NOTHING) return null;
   const parameters: string[] = [];
   for (const segment of template.query) {
     const rendered = renderSegment(segment, valueOf, hole);
+    if (rendered === NOTHING || (rendered === null && !segment.omittable)) return null;
     if (rendered !== null) parameters.push(rendered);
-    else if (!segment.omittable) return null;
   }
   return parameters.length === 0 ? path : `${path}?${parameters.join('&')}`;
 }
@@ -150,7 +150,15 @@ function parseVariable(inner: string): TemplateVariable {
   return { namespace, name: match[2]!, text };
 }
 
-function renderSegment(segment: Segment, valueOf: (variable: TemplateVariable) => TemplateValue, hole: TemplateVariable | undefined): string | null {
+/** An empty list: no parameter can ask for nothing, so there is no call to make. */
+const NOTHING = Symbol('nothing');
+
+/** The segment; null when a variable is null (an omittable parameter is then left out). */
+function renderSegment(
+  segment: Segment,
+  valueOf: (variable: TemplateVariable) => TemplateValue,
+  hole: TemplateVariable | undefined,
+): string | null | typeof NOTHING {
   let out = '';
   for (const piece of segment.pieces) {
     if (typeof piece === 'string') {
@@ -163,7 +171,7 @@ function renderSegment(segment: Segment, valueOf: (variable: TemplateVariable) =
     }
     const value = valueOf(piece);
     if (value === null || value === undefined) return null;
-    if (Array.isArray(value) && value.length === 0) return null;
+    if (Array.isArray(value) && value.length === 0) return NOTHING;
     const encoded = encodeTemplateValue(value);
     out += segment.inPath && (encoded === '.' || encoded === '..') ? encoded.replaceAll('.', '%2E') : encoded;
   }
