@@ -25,6 +25,11 @@ export function createConnectorResolvers(fields: readonly ConnectorField[]): Rec
  * as the field's type says. Backend failures are thrown as UpstreamErrors: the error
  * contract is applied where every other backend failure's is (src/errors/mask-error.ts),
  * and only this field fails.
+ *
+ * Stale stand-ins are noted here, not only by the engine's field wrapper
+ * (note-stale-fields.ts): what the cache marked is the whole answer or a key's list of
+ * matches, while the field may return its first item or a scalar, which the wrapper
+ * cannot recognise. A path is warned about once, whoever notes it.
  */
 export function createConnectorResolver(field: ConnectorField): ConnectorResolver {
   const { batch, returns, template, selection } = field;
