@@ -66,6 +66,8 @@ export interface TestGatewayOptions {
   trustGateway?: boolean;
   /** Schema files added to the app's own (e.g. a `@source`/`@connect` file, as docs/adding-a-backend.md adds one). */
   extraSchemaFiles?: readonly SchemaFile[];
+  /** More environment, from the started reference backends (e.g. a `@source` URL pointing at one of them). */
+  backendEnv?: (urls: ReferenceBackends['urls']) => Record<string, string>;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    ...options.backendEnv?.(backends.urls),
     ...env,
   });
   const logs: Record<string, unknown>[] = [];
