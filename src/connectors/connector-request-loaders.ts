@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type DataLoader from 'dataloader';
 import type { EntityCache } from '../cache/create-entity-cache.js';
 import type { CallContext } from '../upstream/call-context.js';
-import { createBatchLoader } from '../upstream/create-batch-loader.js';
+import { createBatchLoader } from '../loaders/create-batch-loader.js';
 import type { JsonSelection } from './json-selection.js';
 import { scopedEntityCache } from './scoped-entity-cache.js';
 import type { ConnectorAnswer, ConnectorMatches, SourceConnector } from './source-connector.js';

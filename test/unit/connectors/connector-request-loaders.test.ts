@@ -7,6 +7,7 @@ import { createSourceConnector } from '../../../src/connectors/source-connector.
 import { HOLE } from '../../../src/connectors/url-template.js';
 import { createLogger } from '../../../src/observability/create-logger.js';
 import type { UpstreamRequest, UpstreamResponse } from '../../../src/upstream/http-client.js';
+import { isUpstreamError } from '../../../src/upstream/upstream-error.js';
 import type { ServiceClient } from '../../../src/upstream/service-client.js';
 import type { ServiceSettings } from '../../../src/upstream/service-settings.js';
 
@@ -50,7 +51,15 @@ function entityCache(freshMs: number) {
     { logger: createLogger({ level: 'silent' }) },
   );
   caches.push(tiered);
-  return createEntityCache<unknown>({ cache: tiered, keyPrefix: 't', kind: 'source.reviews', service: 'reviews', ttl: { freshMs, staleMs: freshMs * 10 } });
+  return createEntityCache<unknown>({
+    cache: tiered,
+    keyPrefix: 't',
+    kind: 'source.reviews',
+    service: 'reviews',
+    ttl: { freshMs, staleMs: freshMs * 10 },
+    canStandIn: isUpstreamError,
+    isCancellation: (error) => isUpstreamError(error) && error.cancelled,
+  });
 }
 
 describe('connector request loaders', () => {
