@@ -3,7 +3,6 @@ import {
   getArgumentValues,
   getNamedType,
   GraphQLError,
-  isEnumType,
   isInputObjectType,
   isLeafType,
   isListType,
@@ -395,7 +394,7 @@ function readReturn(type: GraphQLOutputType): ConnectorReturn | null {
 
 function isUrlValueType(type: GraphQLInputType): boolean {
   const named = getNamedType(type);
-  return !isInputObjectType(named) && (isLeafType(named) || isEnumType(named));
+  return !isInputObjectType(named) && isLeafType(named);
 }
 
 function nullable<T extends GraphQLOutputType | GraphQLInputType>(type: T): T {
