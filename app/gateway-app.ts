@@ -3,7 +3,7 @@
  * `resolvers/` and the code-defined backends of `services/`. Entry points and tests
  * hand it to the engine (`loadConfig`, `createGateway`).
  */
-import { loadConfig, readSchemaFiles, type GatewayApp, type GatewayConfig, type LoadConfigOptions } from '../src/index.js';
+import { loadConfig, readSchemaFiles, withConnectors, type GatewayApp, type GatewayConfig, type LoadConfigOptions } from '../src/index.js';
 import { resolvers } from '../resolvers/index.js';
 import { SERVICES, type ServiceName } from '../services/index.js';
 
@@ -16,10 +16,13 @@ export const gatewayApp = {
   services: SERVICES,
 } satisfies GatewayApp;
 
-/** `loadConfig` for this app's backends. */
+/**
+ * `loadConfig` for this app's backends: the code-defined ones and the schema's `@source`s
+ * (a ConnectorSchemaError, a ConfigError, names any mistake in their directives).
+ */
 export function loadAppConfig(
   env: Record<string, string | undefined>,
   options: Omit<LoadConfigOptions, 'services'> = {},
 ): GatewayConfig<ServiceName> {
-  return loadConfig(env, { ...options, services: gatewayApp.services });
+  return loadConfig(env, { ...options, services: withConnectors(gatewayApp).services });
 }

@@ -11,10 +11,10 @@ import {
   type RouteMatch,
   type Router,
 } from './json-http.js';
-import type { BackendStats, RecordedRequest, ReferenceBackend, ServiceName } from './types.js';
+import type { BackendName, BackendStats, RecordedRequest, ReferenceBackend } from './types.js';
 
 export interface BackendServerOptions {
-  name: ServiceName;
+  name: BackendName;
   /** Contract routes, plus optional control routes under `/__` (e.g. /__admin/compact). */
   router: Router;
   host?: string;

@@ -2,9 +2,10 @@
  * CLI behind `npm run backends`: starts the four reference backends on fixed
  * ports (USERS_PORT, CATALOG_PORT, ORDERS_PORT, RECOMMENDATIONS_PORT; default
  * 4001–4004) with optional BACKEND_LATENCY_MS, and prints the env line the
- * gateway needs.
+ * gateway needs. Also the reviews backend of docs/adding-a-backend.md (REVIEWS_PORT,
+ * default 4005): a gateway without a reviews `@source` ignores its REVIEWS_URL.
  */
-import { SERVICE_NAMES, startReferenceBackends, type ServiceName } from './start-reference-backends.js';
+import { SERVICE_NAMES, startReferenceBackends, startReviewsBackend, type ServiceName } from './start-reference-backends.js';
 
 const DEFAULT_PORTS: Record<ServiceName, number> = { users: 4001, catalog: 4002, orders: 4003, recommendations: 4004 };
 
@@ -24,17 +25,22 @@ async function main(): Promise<void> {
   ) as Record<ServiceName, number>;
   const latencyMs = envInt('BACKEND_LATENCY_MS', 0);
   const backends = await startReferenceBackends({ ports, latencyMs });
+  const reviews = await startReviewsBackend({ port: envInt('REVIEWS_PORT', 4005), latencyMs }).catch(async (err: unknown) => {
+    await backends.close();
+    throw err;
+  });
 
   for (const name of SERVICE_NAMES) console.log(`${name.padEnd(16)} ${backends.urls[name]}`);
+  console.log(`${'reviews'.padEnd(16)} ${reviews.url}`);
   if (latencyMs > 0) console.log(`base latency     ${latencyMs} ms`);
-  console.log(SERVICE_NAMES.map((name) => `${envPrefix(name)}_URL=${backends.urls[name]}`).join(' '));
+  console.log([...SERVICE_NAMES.map((name) => `${envPrefix(name)}_URL=${backends.urls[name]}`), `REVIEWS_URL=${reviews.url}`].join(' '));
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: closing reference backends`);
-    backends.close().then(
+    Promise.all([backends.close(), reviews.close()]).then(
       () => process.exit(0),
       (err: unknown) => {
         console.error(err);

@@ -22,6 +22,15 @@ export interface Product {
   rating: number | null;
 }
 
+/** A product review (the reviews backend of docs/adding-a-backend.md). */
+export interface Review {
+  id: string;
+  productId: string;
+  /** 1..5. */
+  stars: number;
+  text: string | null;
+}
+
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

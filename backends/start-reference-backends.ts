@@ -13,6 +13,7 @@ import type { Router } from './json-http.js';
 import { createOrdersRouter } from './orders-backend.js';
 import { OrdersStore } from './orders-store.js';
 import { createRecommendationsRouter } from './recommendations-backend.js';
+import { createReviewsRouter, seedReviews } from './reviews-backend.js';
 import { seedProducts, seedUsers } from './seed-data.js';
 import { createUsersRouter } from './users-backend.js';
 import { SERVICE_NAMES, type ReferenceBackend, type ReferenceBackends, type ServiceName, type StartOptions } from './types.js';
@@ -55,6 +56,18 @@ function routerFor(name: ServiceName, options: StartOptions): Router {
  */
 export function startReferenceBackend(name: ServiceName, options: StartOptions = {}): Promise<ReferenceBackend> {
   const server: Parameters<typeof startBackendServer>[0] = { name, router: routerFor(name, options), port: options.ports?.[name] ?? 0 };
+  if (options.host !== undefined) server.host = options.host;
+  if (options.latencyMs !== undefined) server.latencyMs = options.latencyMs;
+  return startBackendServer(server);
+}
+
+/**
+ * Starts the reviews backend: the one docs/adding-a-backend.md adds to the gateway with
+ * a schema file alone. Not one of `startReferenceBackends`: the shipped app has no
+ * reviews field; the guide's test and `npm run backends` start it.
+ */
+export function startReviewsBackend(options: Pick<StartOptions, 'host' | 'latencyMs'> & { port?: number } = {}): Promise<ReferenceBackend> {
+  const server: Parameters<typeof startBackendServer>[0] = { name: 'reviews', router: createReviewsRouter(seedReviews()), port: options.port ?? 0 };
   if (options.host !== undefined) server.host = options.host;
   if (options.latencyMs !== undefined) server.latencyMs = options.latencyMs;
   return startBackendServer(server);

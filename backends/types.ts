@@ -6,6 +6,12 @@ export type ServiceName = 'users' | 'catalog' | 'orders' | 'recommendations';
 
 export const SERVICE_NAMES: readonly ServiceName[] = ['users', 'catalog', 'orders', 'recommendations'];
 
+/**
+ * Every reference backend: the four the app's code-defined services call, and `reviews`,
+ * the backend of the schema-only example in docs/adding-a-backend.md (started on its own).
+ */
+export type BackendName = ServiceName | 'reviews';
+
 export interface RecordedRequest {
   method: string;
   /** Path without the query string, e.g. `/orders/o00001`. */
@@ -22,7 +28,7 @@ export interface BackendStats {
 }
 
 export interface ReferenceBackend {
-  readonly name: ServiceName;
+  readonly name: BackendName;
   /** e.g. http://127.0.0.1:43123 */
   readonly url: string;
   readonly port: number;

@@ -262,7 +262,8 @@ const breakerSchema = z.discriminatedUnion(
   },
 );
 
-const serviceOverrideSchema = z
+/** GATEWAY_CONFIG `services.<name>`; a schema `@source` is checked against it too (src/connectors/source-settings.ts). */
+export const serviceOverrideSchema = z
   .object({
     url: httpUrl.optional(),
     timeoutMs: jsonInteger(1, 120_000).optional(),

@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config.js';
 import type { QueryLimits } from './edge/query-limits.js';
 import type { Clock } from './clock.js';
 import type { GatewayApp } from './gateway-app.js';
+import { withConnectors } from './connectors/with-connectors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
 import { createSchema } from './create-schema.js';
@@ -106,7 +107,9 @@ export interface Gateway {
  * Builds the gateway of an app (its schema, resolvers and backends) from a config that
  * `loadConfig` validated for the same app.
  */
-export function createGateway(config: GatewayConfig, app: GatewayApp, deps: GatewayDeps = {}): Gateway {
+export function createGateway(config: GatewayConfig, declared: GatewayApp, deps: GatewayDeps = {}): Gateway {
+  // The schema's @source backends become services beside the code-defined ones, its @connect fields get resolvers.
+  const app = withConnectors(declared);
   const serviceNames = Object.keys(app.services);
   const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' });
   const registry = deps.registry ?? new Registry();

@@ -10,6 +10,11 @@ export { createGateway, type Gateway, type GatewayDeps } from './gateway.js';
 export type { GatewayApp, ResolverMaps, SchemaFile } from './gateway-app.js';
 export { createSchema, readSchemaFiles } from './create-schema.js';
 export { onShutdownSignal } from './graceful-shutdown.js';
+
+// Declarative REST backends: @source/@connect in the app's schema files.
+export { withConnectors } from './connectors/with-connectors.js';
+export { ConnectorSchemaError } from './connectors/connector-schema-error.js';
+export { CONNECTOR_DIRECTIVES_SDL } from './connectors/connector-directives.js';
 export { signDevToken } from './edge/sign-dev-token.js';
 
 // What resolvers get and use.

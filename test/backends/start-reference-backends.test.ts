@@ -124,7 +124,7 @@ describe('startReferenceBackend options', () => {
 
 describe('backends/main.ts CLI', () => {
   it('starts on the env ports, prints the URL line and exits cleanly on SIGTERM', async () => {
-    const env = { ...process.env, USERS_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', RECOMMENDATIONS_PORT: '0' };
+    const env = { ...process.env, USERS_PORT: '0', CATALOG_PORT: '0', ORDERS_PORT: '0', RECOMMENDATIONS_PORT: '0', REVIEWS_PORT: '0' };
     const child = spawn(process.execPath, ['--import', 'tsx', 'backends/main.ts'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env,
@@ -139,9 +139,10 @@ describe('backends/main.ts CLI', () => {
         }
       }
       const urls = Object.fromEntries(urlLine.split(' ').map((kv) => kv.split('=') as [string, string]));
-      expect(Object.keys(urls)).toEqual(['USERS_URL', 'CATALOG_URL', 'ORDERS_URL', 'RECOMMENDATIONS_URL']);
+      expect(Object.keys(urls)).toEqual(['USERS_URL', 'CATALOG_URL', 'ORDERS_URL', 'RECOMMENDATIONS_URL', 'REVIEWS_URL']);
       expect((await requestJson(`${urls.USERS_URL}/users/u1`)).body.id).toBe('u1');
       expect((await requestJson(`${urls.RECOMMENDATIONS_URL}/recommendations?userId=u1`)).status).toBe(200);
+      expect((await requestJson(`${urls.REVIEWS_URL}/reviews?ids=r1-1`)).status).toBe(200);
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const [code] = await exited;

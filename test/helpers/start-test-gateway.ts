@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
-import type { GatewayConfig } from '../../src/config.js';
+import { loadConfig, type GatewayConfig } from '../../src/config.js';
+import { withConnectors } from '../../src/connectors/with-connectors.js';
+import type { GatewayApp, SchemaFile } from '../../src/gateway-app.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
@@ -62,6 +64,10 @@ export interface TestGatewayOptions {
    * backend never answers 403), so only the gateway's own checks keep viewers apart.
    */
   trustGateway?: boolean;
+  /** Schema files added to the app's own (e.g. a `@source`/`@connect` file, as docs/adding-a-backend.md adds one). */
+  extraSchemaFiles?: readonly SchemaFile[];
+  /** More environment, from the started reference backends (e.g. a `@source` URL pointing at one of them). */
+  backendEnv?: (urls: ReferenceBackends['urls']) => Record<string, string>;
 }
 
 /**
@@ -77,13 +83,17 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
   }
   const backends = await startReferenceBackends({ trustGateway: options.trustGateway ?? false });
-  const config = loadAppConfig({
+  const app: GatewayApp =
+    options.extraSchemaFiles === undefined ? gatewayApp : { ...gatewayApp, schemaFiles: [...gatewayApp.schemaFiles, ...options.extraSchemaFiles] };
+  const load = app === gatewayApp ? loadAppConfig : (vars: Record<string, string>) => loadConfig(vars, { services: withConnectors(app).services });
+  const config = load({
     ...serviceUrlEnv(backends.urls),
     JWT_SECRET: TEST_JWT_SECRET,
     SYNC_TOKEN_SECRET: 'test-sync-secret-0123456789abcdef',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    ...options.backendEnv?.(backends.urls),
     ...env,
   });
   const logs: Record<string, unknown>[] = [];
@@ -95,7 +105,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
   });
   const cacheLookups = { l1: { hit: 0, miss: 0 }, l2: { hit: 0, miss: 0 } };
   const redisErrors: unknown[] = [];
-  const gateway = createGateway(config, gatewayApp, {
+  const gateway = createGateway(config, app, {
     ...(options.now === undefined ? {} : { now: options.now }),
     logger: createLogger({ level: config.logLevel, destination }),
     cacheObserver: {
