@@ -1,7 +1,7 @@
 /**
  * Child process: Apollo Server 5 (the stack a TypeScript team would pick instead)
- * over the SAME executable schema, resolvers, DataLoaders, services, policies and
- * cache as the gateway. Only the server around them differs: Apollo's standalone
+ * over the SAME runtime as the gateway (src/create-gateway-runtime.ts: executable schema,
+ * resolvers, DataLoaders, services, policies, cache, auth). Only the server around them differs: Apollo's standalone
  * node:http server instead of graphql-yoga, and none of the gateway's plugins
  * (metrics, access log, stale warnings, partial-response headers, rate limits,
  * query limits, persisted queries, compression, HTTP caching).
@@ -10,17 +10,13 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
 import pino from 'pino';
-import { createTieredCache } from '../src/cache/create-tiered-cache.js';
+import { createGatewayRuntime } from '../src/create-gateway-runtime.js';
 import { createRequestContext } from '../src/create-request-context.js';
 import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
 import type { GatewayContext } from '../src/gateway-context.js';
-import { createSchema } from '../src/create-schema.js';
-import { createAuthenticator } from '../src/edge/authenticate.js';
 import { upstreamErrorToGraphQL } from '../src/errors/upstream-error-to-graphql.js';
 import { createLogger } from '../src/observability/create-logger.js';
 import { resolveRequestId } from '../src/observability/request-id.js';
-import { createServiceSet } from '../src/services/create-service-set.js';
-import { createSyncTokenCodec } from '../src/sync/sync-token-codec.js';
 import { createRequestDeadline } from '../src/upstream/request-deadline.js';
 import { isUpstreamError } from '../src/upstream/upstream-error.js';
 import { runChild } from './child-protocol.js';
@@ -29,14 +25,12 @@ runChild(async () => {
   const config = loadAppConfig(process.env);
   // The gateway's destination (asynchronous writes): a synchronous one made Apollo pay more per log line.
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: false }) });
-  // Built as src/gateway.ts builds them (minus the metrics observers, which are the gateway's own feature).
-  const cache = createTieredCache(config.cache, { logger });
-  const services = createServiceSet(gatewayApp.services, config.services, { logger, cache, cacheSettings: config.cache });
-  const authenticate = createAuthenticator({ secret: config.jwtSecret });
-  const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds });
+  // The gateway's own runtime (backends, policies, cache, auth, sync tokens, schema with the
+  // app's connectors): Apollo differs from the gateway only by the server in front of it.
+  const { schema, services, authenticate, syncTokens } = createGatewayRuntime(config, gatewayApp, { logger });
 
   const server = new ApolloServer<GatewayContext>({
-    schema: createSchema(gatewayApp),
+    schema,
     // The gateway's error contract (its maskError), so partial answers carry the same codes.
     formatError(formatted, error) {
       const located = error instanceof GraphQLError ? error : null;

@@ -1,76 +1,33 @@
-import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
+import type { TieredCache } from './cache/create-tiered-cache.js';
 import type { GatewayConfig } from './config.js';
-import type { QueryLimits } from './edge/query-limits.js';
-import type { Clock } from './clock.js';
-import type { GatewayApp } from './gateway-app.js';
-import { withConnectors } from './connectors/with-connectors.js';
-import type { GatewayContext } from './gateway-context.js';
-import { clientIdOf, createRequestContext, rateLimitTierOf } from './create-request-context.js';
-import { createSchema } from './create-schema.js';
-import { createAuthenticator } from './edge/authenticate.js';
-import { createRemoteKeySet } from './edge/remote-key-set.js';
-import { corsPolicy } from './edge/cors-policy.js';
-import { createOfflineGraphiQLRenderer } from './edge/offline-graphiql.js';
-import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from './edge/request-body-limit.js';
-import { crossSiteFormRefused } from './errors/client-errors.js';
-import { maskError } from './errors/mask-error.js';
-import { createLogger, type Logger } from './observability/create-logger.js';
-import { createGatewayMetrics, type GatewayMetrics } from './observability/create-gateway-metrics.js';
-import { createServiceHealth } from './observability/create-service-health.js';
-import { createOpsRoutes } from './observability/ops-routes.js';
-import { readVersion } from './observability/read-version.js';
-import { resolveRequestId } from './observability/request-id.js';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { createGatewayPlugins } from './create-gateway-plugins.js';
+import { createGatewayRuntime, type GatewayRuntimeDeps } from './create-gateway-runtime.js';
+import { createRequestContext } from './create-request-context.js';
 import { createClientRateLimiter } from './edge/client-rate-limiter.js';
+import { corsPolicy } from './edge/cors-policy.js';
 import { applyFieldRateLimits } from './edge/field-rate-limits.js';
+import { createOfflineGraphiQLRenderer } from './edge/offline-graphiql.js';
 import { createPersistedQueryStore, type PersistedQueryStore } from './edge/persisted-query-store.js';
 import { createRegistrationRateLimiter } from './edge/registration-rate-limiter.js';
 import { createSlidingWindowLimiter } from './edge/sliding-window-limiter.js';
-import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
-import { useAccessLog } from './plugins/use-access-log.js';
-import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
-import { useCompression } from './plugins/use-compression.js';
-import { useDegradationSummary } from './plugins/use-degradation-summary.js';
-import { useDeprecationSignals } from './plugins/use-deprecation-signals.js';
-import { useMinimumClientVersions } from './plugins/use-minimum-client-versions.js';
-import { usePublicCaching } from './plugins/use-public-caching.js';
+import { maskError } from './errors/mask-error.js';
+import type { GatewayApp } from './gateway-app.js';
+import type { GatewayContext } from './gateway-context.js';
+import { createOpsHandler, createRequestHandler } from './http/create-request-handler.js';
+import { createGracefulHttpServer } from './http/graceful-http-server.js';
 import { createClientLabels } from './observability/client-labels.js';
-import { useErrorRequestIds } from './plugins/use-error-request-ids.js';
-import { useHttpCaching } from './plugins/use-http-caching.js';
-import { usePersistedQueries } from './plugins/use-persisted-queries.js';
-import { useProductionHardening } from './plugins/use-production-hardening.js';
-import { useQueryLimits } from './plugins/use-query-limits.js';
-import { useGraphQLMetrics } from './plugins/use-graphql-metrics.js';
+import type { GatewayMetrics } from './observability/create-gateway-metrics.js';
+import type { Logger } from './observability/create-logger.js';
+import { createOpsRoutes } from './observability/ops-routes.js';
+import { readVersion } from './observability/read-version.js';
 import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
-import { usePartialResponseHeaders } from './plugins/use-partial-response-headers.js';
-import { useStaleWarnings } from './plugins/use-stale-warnings.js';
-import { useStreamedErrorMasking } from './plugins/use-streamed-error-masking.js';
-import { createServiceSet, type ServiceSet } from './services/create-service-set.js';
-import { createSyncTokenCodec } from './sync/sync-token-codec.js';
-import { combineObservers } from './upstream/upstream-observer.js';
+import type { ServiceSet } from './services/create-service-set.js';
 
-export interface GatewayDeps {
-  /** @default a pino logger at `config.logLevel` on stdout */
-  logger?: Logger;
-  /** Also told about cache lookups and Redis errors (tests). */
-  cacheObserver?: CacheObserver;
-  /** @default a new Registry: one per instance, never prom-client's global one */
-  registry?: Registry;
-  /**
-   * The one clock of the instance: cache freshness, breakers, retry budgets, deadlines,
-   * rate limits, persisted queries, sync tokens and the identity provider's key-set
-   * cooldown and age. Tests move it instead of sleeping.
-   * @default systemClock
-   */
-  now?: Clock;
-}
+export type GatewayDeps = GatewayRuntimeDeps;
 
 export type GatewayYoga = YogaServerInstance<RequestIdServerContext, GatewayContext>;
 
@@ -105,83 +62,27 @@ export interface Gateway {
 
 /**
  * Builds the gateway of an app (its schema, resolvers and backends) from a config that
- * `loadConfig` validated for the same app.
+ * `loadConfig` validated for the same app: the runtime (backends, cache, auth), the edge
+ * (limits, persisted queries), yoga with its plugins, and the HTTP listeners.
  */
 export function createGateway(config: GatewayConfig, declared: GatewayApp, deps: GatewayDeps = {}): Gateway {
-  // The schema's @source backends become services beside the code-defined ones, its @connect fields get resolvers.
-  const app = withConnectors(declared);
-  const serviceNames = Object.keys(app.services);
-  const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty' });
-  const registry = deps.registry ?? new Registry();
-  collectDefaultMetrics({ register: registry });
-  const metrics = createGatewayMetrics({ registry, prefix: config.metricsPrefix, services: serviceNames });
-  const serviceHealth = createServiceHealth(serviceNames);
-  const external = deps.cacheObserver;
-  const clock = deps.now === undefined ? {} : { now: deps.now };
-  const cache = createTieredCache(config.cache, {
-    logger,
-    ...clock,
-    observer: {
-      lookup: (tier, result, count) => {
-        metrics.cache.lookup(tier, result, count);
-        external?.lookup?.(tier, result, count);
-      },
-      redisError: (error) => {
-        metrics.cache.redisError(error);
-        external?.redisError?.(error);
-      },
-    },
-  });
-  const services = createServiceSet(app.services, config.services, {
-    logger,
-    cache,
-    cacheSettings: config.cache,
-    observer: combineObservers(metrics.upstream, serviceHealth),
-    ...clock,
-  });
-  for (const client of Object.values(services.clients)) metrics.observePolicy(client.policy);
+  const runtime = createGatewayRuntime(config, declared, deps);
+  const { logger, registry, metrics, cache, services, keySet, authenticate, syncTokens, clock } = runtime;
   const version = readVersion();
   const startedAt = Date.now();
-  const keySet =
-    config.jwks === null
-      ? null
-      : createRemoteKeySet({
-          ...config.jwks,
-          ...clock,
-          onFetch: (outcome) => {
-            if (!outcome.ok) logger.warn({ jwksUrl: config.jwks?.url, error: outcome.error, durationMs: Math.round(outcome.durationMs) }, 'identity provider key set fetch failed');
-            else if (outcome.changed) logger.info({ jwksUrl: config.jwks?.url, keys: outcome.keys }, 'identity provider key set loaded');
-          },
-        });
-  const authenticate = createAuthenticator({
-    secret: config.jwtSecret,
-    jwks: config.jwks === null || keySet === null ? null : { ...config.jwks, keySet },
-    tierClaim: config.rateLimitTierClaim,
-  });
-  const syncTokens = createSyncTokenCodec({
-    secret: config.syncTokenSecret,
-    ttlSeconds: config.syncTokenTtlSeconds,
-    ...clock,
-  });
   const requestIds = useRequestId();
   const deadlines = useRequestDeadline(config.requestDeadlineMs, deps.now);
-  const schema = applyFieldRateLimits(createSchema(app), {
+  const schema = applyFieldRateLimits(runtime.schema, {
     limiter: createSlidingWindowLimiter({ redis: cache.redis, ...clock }),
     keyPrefix: config.cache.keyPrefix,
     identify: (context) => (context as GatewayContext).clientId,
     onLimited: () => metrics.rateLimited('field'),
     overrides: config.fieldRateLimits,
   });
-  const clientLabels = createClientLabels({ limit: config.clientLabelsMax });
   const persistedQueries = createPersistedQueryStore({
     limits: config.persistedQueries.apq,
     redis: cache.redis,
     keyPrefix: config.cache.keyPrefix,
-    ...clock,
-  });
-  const apqRegistrations = createRegistrationRateLimiter({
-    max: config.persistedQueries.apq.registrationsPerMinute,
-    windowMs: 60_000,
     ...clock,
   });
   const clientLimiter = createClientRateLimiter({
@@ -191,31 +92,14 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
     keyPrefix: config.cache.keyPrefix,
     ...clock,
   });
-  // Cross-site form posts (urlencoded, multipart) carry no preflight: refused with 403.
-  // GET stays open: it cannot run mutations, and bearer tokens are never sent cross-site.
-  const csrf = useCSRFPrevention();
-  const csrfExceptGet: typeof csrf = {
-    onRequestParse(payload) {
-      if (payload.request.method === 'GET') return;
-      try {
-        return csrf.onRequestParse?.(payload);
-      } catch {
-        throw crossSiteFormRefused();
-      }
-    },
-  };
-  let shuttingDown = false;
-  let server: Server | null = null;
-  let opsServer: Server | null = null;
-  let active = 0;
-  let drained: (() => void) | null = null;
+  const http = createGracefulHttpServer({ limits: config.limits, logger });
 
   const yoga: GatewayYoga = createYoga<RequestIdServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    // Enforced in `handle` from Content-Length, before yoga (chunked bodies are counted
-    // there too): yoga's own limit wraps every body in a counting stream, ~4 % of the CPU
-    // of a small query.
+    // Enforced by the request handler from Content-Length, before yoga (chunked bodies are
+    // counted there too): yoga's own limit wraps every body in a counting stream, ~4 % of
+    // the CPU of a small query.
     maxRequestBodySize: false,
     batching: { limit: config.limits.maxBatch },
     landingPage: false,
@@ -234,49 +118,29 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
       isDev: false,
       maskError: (error, message) => maskError(error, message),
     },
-    plugins: [
-      requestIds,
-      useAccessLog(logger, requestIds.requestIdOf),
-      useGraphQLMetrics(registry, {}, clientLabels),
-      csrfExceptGet,
-      useBatchRateLimit({
-        maxBatch: config.limits.maxBatch,
-        // Only requests `handle` counted (it passes `auth`) are charged for the rest of their batch.
-        charge: ({ auth, clientIp }, requests) =>
-          auth === undefined ? undefined : clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests, rateLimitTierOf(auth)),
-        onLimited: () => metrics.rateLimited('client'),
+    plugins: createGatewayPlugins({
+      config,
+      schema,
+      logger,
+      registry,
+      metrics,
+      clientLabels: createClientLabels({ limit: config.clientLabelsMax }),
+      clientLimiter,
+      persistedQueries,
+      apqRegistrations: createRegistrationRateLimiter({
+        max: config.persistedQueries.apq.registrationsPerMinute,
+        windowMs: 60_000,
+        ...clock,
       }),
-      useMinimumClientVersions(config.clients.minimumVersions),
-      useQueryLimits(config.limits),
-      // After useQueryLimits: an APQ registration is stored in onExecute, which a query over
-      // the cost limit never reaches (its refusal stops the later plugins' onExecute).
-      ...usePersistedQueries(
-        config.persistedQueries.mode,
-        {
-          store: persistedQueries,
-          registrations: apqRegistrations,
-          identify: (context) => (context as GatewayContext).clientId,
-          onRegistrationLimited: () => metrics.rateLimited('apq_registration'),
-        },
-        config.persistedQueries.manifest,
-      ),
-      ...(config.production ? useProductionHardening() : []),
-      useDeferStream(),
-      useStreamedErrorMasking(),
+      requestIds,
       deadlines,
-      useStaleWarnings(),
-      useDegradationSummary(),
-      useDeprecationSignals({ schema, registry, prefix: config.metricsPrefix, clientLabels }),
-      useErrorRequestIds(requestIds.requestIdOf),
-      usePartialResponseHeaders(),
-      useHttpCaching(),
-      usePublicCaching(schema),
-      useCompression(),
-    ],
+    }),
     context: async ({ request, clientIp, auth }) =>
       createRequestContext(
         {
           requestId: requestIds.requestIdOf(request),
+          // The request handler verified the token already; only requests that bypass it
+          // (yoga.fetch in tests) are verified here.
           auth: auth ?? (await authenticate(request.headers.get('authorization'))),
           deadline: deadlines.start(request),
           clientIp: clientIp ?? 'unknown',
@@ -288,8 +152,8 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
   const health = {
     // The cache is optional: a dead Redis degrades, it never makes the gateway unready
     // (a Redis outage must not take every replica out of the load balancer).
-    ready: () => !shuttingDown,
-    readiness: () => (shuttingDown ? { reason: 'shutting down' } : {}),
+    ready: () => !http.shuttingDown,
+    readiness: () => (http.shuttingDown ? { reason: 'shutting down' } : {}),
     details: () => ({
       version,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
@@ -302,76 +166,26 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
             breaker: client.policy.breakerState(),
             retryAfterSeconds: client.policy.secondsUntilHalfOpen(),
             consecutiveFailures: client.policy.consecutiveFailures(),
-            ...serviceHealth.snapshot(client.name),
+            ...runtime.serviceHealth.snapshot(client.name),
           },
         ]),
       ),
     }),
   };
-
   const ops = createOpsRoutes({ health, registry, token: config.opsToken });
-  // With an ops listener, the public port keeps only the probes a load balancer needs.
-  const publicExposure = config.opsPort === null ? 'all' : 'probes';
-  const handleOps = (req: IncomingMessage, res: ServerResponse): void => {
-    const header = req.headers['x-request-id'];
-    const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
-    if (ops.handle(req, res, requestId, 'all')) return;
-    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
-    res.end(JSON.stringify({ status: 'not_found' }));
-  };
-
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    active += 1;
-    res.once('close', () => {
-      active -= 1;
-      if (active === 0) drained?.();
-    });
-    // While draining, every answer asks the client to open its next request elsewhere.
-    if (shuttingDown) res.setHeader('connection', 'close');
-    const header = req.headers['x-request-id'];
-    const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
-    if (ops.handle(req, res, requestId, publicExposure)) return;
-    const fail = (error: unknown) => {
-      logger.error({ err: error, requestId }, 'request handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'x-request-id': requestId });
-      res.end();
-    };
-    if (req.method === 'POST' && refuseBody(req, res, requestId, config.limits.maxBodyBytes)) return;
-    const serve = async () => {
-      // Verified once here, for the limit and for the context: a forged `sub` must not
-      // spend someone else's quota.
-      const auth = await authenticate(req.headers.authorization ?? null);
-      const clientIp = req.socket.remoteAddress ?? 'unknown';
-      // The client limit is checked before the body is even read: abuse costs one counter.
-      // This counts one operation; a batch's others are counted once parsed (useBatchRateLimit).
-      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp), 1, rateLimitTierOf(auth));
-      for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
-      if (!decision.allowed) {
-        metrics.rateLimited('client');
-        const refusal = tooManyRequests(decision);
-        res.writeHead(refusal.status, { ...refusal.headers, 'content-length': Buffer.byteLength(refusal.body), 'x-request-id': requestId });
-        res.end(refusal.body);
-        return;
-      }
-      if (req.method === 'POST' && streamsBodyWithoutLength(req)) {
-        const read = await readBodyWithin(req, config.limits.maxBodyBytes);
-        if (read.kind === 'aborted') return;
-        if (read.kind === 'too_large') {
-          // Flushed first, then the connection goes: the client may still be sending.
-          res.once('finish', () => req.destroy());
-          sendBodyTooLarge(res, requestId, config.limits.maxBodyBytes);
-          return;
-        }
-        // yoga's Node adapter takes an already-read body from `req.body` (as behind
-        // Express' body parsers), the request stream being consumed. As a stream: a Buffer
-        // there would be tested with Object.keys, one string per byte (7 ms for 64 KiB).
-        (req as IncomingMessage & { body?: Readable }).body = Readable.from([read.body]);
-      }
-      // yoga answers some requests (e.g. 415) synchronously and returns no promise.
-      await yoga.handle(req, res, { requestId, clientIp, auth });
-    };
-    serve().catch(fail);
-  };
+  const handle = http.tracked(
+    createRequestHandler({
+      ops,
+      // With an ops listener, the public port keeps only the probes a load balancer needs.
+      exposure: config.opsPort === null ? 'all' : 'probes',
+      authenticate,
+      clientLimiter,
+      limits: config.limits,
+      logger,
+      onClientLimited: () => metrics.rateLimited('client'),
+      graphql: (req, res, context) => yoga.handle(req, res, context),
+    }),
+  );
 
   return {
     config,
@@ -384,92 +198,25 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
     metrics,
     handle,
     async listen(port = config.port, host = config.host) {
-      const created = createServer(slowClientTimeouts(config.limits), handle);
-      // Longer than a typical load balancer's idle timeout, so it closes first.
-      created.keepAliveTimeout = 65_000;
-      const bound = await listenOn(created, port, host);
-      server = created;
+      const listening = await http.listen(
+        handle,
+        port,
+        host,
+        config.opsPort === null ? undefined : { listener: createOpsHandler(ops), port: config.opsPort },
+      );
       // The first tokens then find the keys loaded; a failure is logged and retried on demand.
       void keySet?.warmUp();
-      if (config.opsPort === null) return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound };
-      const createdOps = createServer(slowClientTimeouts(config.limits), handleOps);
-      const opsBound = await listenOn(createdOps, config.opsPort, host);
-      opsServer = createdOps;
-      return { server: created, url: `http://${shownHost(host)}:${bound}`, port: bound, opsUrl: `http://${shownHost(host)}:${opsBound}` };
+      return listening;
     },
     drain() {
-      shuttingDown = true;
+      http.drain();
     },
     async close(options = {}) {
-      shuttingDown = true;
-      const drainMs = options.drainMs ?? config.shutdownDrainMs;
-      if (opsServer !== null) {
-        const listening = opsServer;
-        // Scrapes and probes hold nothing worth draining.
-        await new Promise<void>((resolve) => {
-          listening.close(() => resolve());
-          listening.closeAllConnections();
-        });
-      }
-      if (server !== null) {
-        const listening = server;
-        // Stops accepting connections; Node also closes the idle keep-alive ones.
-        const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
-        listening.closeIdleConnections();
-        const idle = active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), drainMs)));
-        const outcome = await Promise.race([idle.then(() => 'drained' as const), timedOut]);
-        clearTimeout(timer);
-        if (outcome === 'timeout') logger.warn({ inFlight: active, drainMs }, 'drain timeout: cutting the remaining connections');
-        listening.closeAllConnections();
-        await closed;
-      }
+      await http.close(options.drainMs ?? config.shutdownDrainMs);
       await services.close();
       await persistedQueries.settled();
       await cache.close();
       await yoga.dispose();
     },
   };
-}
-
-// Private:
-
-/**
- * A client that trickles its headers or body is cut with 408 after these, instead of
- * holding a socket for Node's 300 s. Node checks them every `connectionsCheckingInterval`
- * (30 s by default, far coarser than the limits), so it is checked at a tenth of the limit.
- */
-function slowClientTimeouts(limits: QueryLimits): ServerOptions {
-  return {
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
-  };
-}
-
-function listenOn(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function shownHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-}
-
-/**
- * The body-size limit of a body that declares its length: 413 from Content-Length alone
- * (Node's parser never reads past it). A chunked body has no length to check here: it is
- * counted as it is read, in `handle`.
- */
-function refuseBody(req: IncomingMessage, res: ServerResponse, requestId: string, maxBytes: number): boolean {
-  const declared = req.headers['content-length'];
-  if (declared === undefined || Number(declared) <= maxBytes) return false;
-  sendBodyTooLarge(res, requestId, maxBytes);
-  return true;
 }

@@ -68,7 +68,10 @@ const HS256 = ['HS256'];
  * keys alone. An HS256 token "signed" with a public key therefore meets the secret and
  * fails; `none` and every other algorithm are refused before any key is looked at.
  */
-export function createAuthenticator(options: AuthenticatorOptions): (authorization: string | null) => Promise<AuthResult> {
+/** Verifies an `Authorization` header's bearer token: the request's viewer, or why there is none. */
+export type Authenticate = (authorization: string | null) => Promise<AuthResult>;
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
   const secret = options.secret === undefined || options.secret === null ? null : new TextEncoder().encode(options.secret);
   const jwks = options.jwks ?? null;
   const userClaim = jwks?.userClaim ?? 'sub';

@@ -14,9 +14,10 @@ export interface ServiceHealthSnapshot {
  * What `/health/detailed` says of each backend, taken from real traffic: probes
  * never call the backends themselves.
  */
-export function createServiceHealth(services: readonly string[]): UpstreamObserver & {
-  snapshot(service: string): ServiceHealthSnapshot;
-} {
+/** Per-backend health from real traffic (an observer of every call), for /health/detailed. */
+export type ServiceHealth = UpstreamObserver & { snapshot(service: string): ServiceHealthSnapshot };
+
+export function createServiceHealth(services: readonly string[]): ServiceHealth {
   const state = new Map<string, ServiceHealthSnapshot>(
     services.map((service) => [service, { lastLatencyMs: null, lastErrorKind: null, lastErrorAt: null }]),
   );
