@@ -6,6 +6,7 @@ import type { CacheSettings } from './cache/cache-settings.js';
 import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
 import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
+import { DEFAULT_EXECUTION_SETTINGS, EXECUTORS, executionFileSchema, type ExecutionSettings } from './execution/execution-settings.js';
 import { DEFAULT_JITTER, JITTER_KINDS } from './upstream/jitter.js';
 import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
@@ -67,6 +68,8 @@ export interface GatewayConfig {
   clientLabelsMax: number;
   /** GATEWAY_CONFIG `clients`: minimum app versions. */
   clients: ClientSettings;
+  /** GATEWAY_EXECUTOR and GATEWAY_CONFIG `execution`: compiled (graphql-jit) or standard execution. */
+  execution: ExecutionSettings;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -180,6 +183,7 @@ const envSchema = z.object({
     .optional(),
   OPS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
   CLIENT_LABELS_MAX: integer(1, 1000).default(50),
+  GATEWAY_EXECUTOR: z.enum(EXECUTORS, { error: `expected ${EXECUTORS.join(' or ')}` }).default(DEFAULT_EXECUTION_SETTINGS.executor),
 });
 
 /** Every environment variable the gateway reads (deployment manifests are checked against it). */
@@ -331,6 +335,7 @@ const gatewayFileSchema = z
     persistedQueries: persistedQueriesFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
     clients: clientsFileSchema.optional(),
+    execution: executionFileSchema.optional(),
     services: z
       .object(Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceOverrideSchema.optional()])))
       .strict()
@@ -350,6 +355,7 @@ type GatewayFile = {
   persistedQueries: z.infer<typeof persistedQueriesFileSchema>;
   rateLimits: z.infer<typeof fieldRateLimitsSchema>;
   clients?: z.infer<typeof clientsFileSchema>;
+  execution?: z.infer<typeof executionFileSchema>;
 };
 
 const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
@@ -500,6 +506,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     corsOrigins: vars.CORS_ORIGINS ?? null,
     clientLabelsMax: vars.CLIENT_LABELS_MAX,
     clients: { ...DEFAULT_CLIENT_SETTINGS, ...file.clients },
+    execution: { ...DEFAULT_EXECUTION_SETTINGS, ...file.execution, executor: vars.GATEWAY_EXECUTOR },
   };
 }
 
@@ -548,6 +555,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     persistedQueries: parsed.data.persistedQueries ?? {},
     rateLimits: parsed.data.rateLimits ?? {},
     ...(parsed.data.clients === undefined ? {} : { clients: parsed.data.clients }),
+    ...(parsed.data.execution === undefined ? {} : { execution: parsed.data.execution }),
   };
 }
 

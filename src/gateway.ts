@@ -29,6 +29,7 @@ import { createSlidingWindowLimiter } from './edge/sliding-window-limiter.js';
 import { rateLimitHeaders, tooManyRequests } from './edge/too-many-requests.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCompression } from './plugins/use-compression.js';
 import { useDegradationSummary } from './plugins/use-degradation-summary.js';
 import { useDeprecationSignals } from './plugins/use-deprecation-signals.js';
@@ -139,6 +140,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     overrides: config.fieldRateLimits,
   });
   const clientLabels = createClientLabels({ limit: config.clientLabelsMax });
+  const compiledExecution = useCompiledExecution({
+    ...config.execution,
+    onExecuted: (how) => metrics.executed(how),
+    onNotCompilable: (operationName, error) => logger.warn({ operationName, err: error }, 'graphql-jit could not compile an operation: it runs on the standard executor'),
+  });
+  metrics.observeCompiledOperations(compiledExecution.compiledOperations);
   const persistedQueries = createPersistedQueryStore({
     limits: config.persistedQueries.apq,
     redis: cache.redis,
@@ -227,6 +234,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       ),
       ...(config.production ? useProductionHardening() : []),
       useDeferStream(),
+      compiledExecution,
       useStreamedErrorMasking(),
       deadlines,
       useStaleWarnings(),
