@@ -51,6 +51,8 @@ export interface TestGatewayOptions {
     cache?: Record<string, unknown>;
     limits?: Record<string, unknown>;
     persistedQueries?: Record<string, unknown>;
+    rateLimits?: Record<string, unknown>;
+    execution?: Record<string, unknown>;
   };
   /** false: no service caches anything (tests about backends' failures, not the cache). */
   cache?: boolean;

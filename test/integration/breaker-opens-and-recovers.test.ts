@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const HOME = '{ viewer { id } recommendations(first: 2) { id } }';
 const HALF_OPEN_AFTER_MS = 1500;
@@ -9,12 +10,12 @@ interface Health {
   services: Record<string, { breaker: string; retryAfterSeconds: number | null }>;
 }
 
-describe('circuit breaker opens and recovers', () => {
+describe.each(EXECUTORS)('circuit breaker opens and recovers (%s executor)', (executor) => {
   let t: TestGateway;
   const health = async () => (await (await fetch(`${t.url}/health/detailed`)).json()) as Health;
   beforeAll(async () => {
     // Consecutive breaker, threshold 5 (the default); no retries so one query = one failure.
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS) }, { cache: false });
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0', BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS) }, { cache: false });
   });
   afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { multipartParts } from '../helpers/multipart-parts.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const FRESH_MS = 200;
 const pastFresh = () => new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
@@ -29,11 +30,11 @@ async function query(t: TestGateway, text: string, token?: string): Promise<Grap
   return (await response.json()) as GraphQLResponseBody;
 }
 
-describe('extensions.degraded: one summary of what is degraded, per response', () => {
+describe.each(EXECUTORS)('extensions.degraded: one summary of what is degraded, per response (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(
-      { UPSTREAM_MAX_RETRIES: '0' },
+      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0' },
       {
         gatewayConfig: {
           services: {

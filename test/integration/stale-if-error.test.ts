@@ -1,17 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const FRESH_MS = 250;
 
 /** Waits until entries cached now are past their fresh TTL (they stay usable-if-stale). */
 const pastFresh = () => new Promise((resolve) => setTimeout(resolve, FRESH_MS + 30));
 
-describe('cache TTLs and stale-if-error', () => {
+describe.each(EXECUTORS)('cache TTLs and stale-if-error (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(
-      { UPSTREAM_MAX_RETRIES: '0' },
+      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0' },
       {
         gatewayConfig: {
           services: {
