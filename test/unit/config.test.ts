@@ -682,3 +682,24 @@ describe('loadConfig: breaker half-open trials and slow calls', () => {
     expect(load({ breaker }, { UPSTREAM_TIMEOUT_MS: '2001' }).services.users.breaker).toMatchObject({ slowCallMs: 2000 });
   });
 });
+
+describe('loadConfig: execution (GATEWAY_EXECUTOR, GATEWAY_CONFIG execution)', () => {
+  it('compiles by default and keeps 500 compiled operations', () => {
+    expect(loadConfig({ ...ENV }).execution).toEqual({ executor: 'jit', maxCompiledOperations: 500 });
+  });
+
+  it('takes GATEWAY_EXECUTOR=standard and the file\'s bound', () => {
+    expect(withFile({ execution: { maxCompiledOperations: 50 } }, { GATEWAY_EXECUTOR: 'standard' }).execution).toEqual({
+      executor: 'standard',
+      maxCompiledOperations: 50,
+    });
+  });
+
+  it('names a bad executor and a bad bound', () => {
+    expect(problemsOf({ ...ENV, GATEWAY_EXECUTOR: 'graphql-jit' }).problems).toEqual(['GATEWAY_EXECUTOR: expected jit or standard (got "graphql-jit")']);
+    expect(fileProblems({ execution: { maxCompiledOperations: 0 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at execution.maxCompiledOperations: expected an integer from 1 to 100000',
+    ]);
+    expect(fileProblems({ execution: { executor: 'jit' } }).problems).toEqual(['GATEWAY_CONFIG /etc/gateway.json at execution: unknown key(s) executor']);
+  });
+});
