@@ -19,6 +19,7 @@ const typeDefs = /* GraphQL */ `
     item(id: ID!): Item
     items(ids: [ID!]!): [Item]!
     strictItems: [Item!]
+    twoNamelessItems: [Item!]
     contract: String
     boom: String
     thrownString: String
@@ -70,6 +71,7 @@ function createServer(executor: 'jit' | 'standard', seen: ExecutedAs[] = []) {
           },
           items: async (_parent: unknown, { ids }: { ids: string[] }) => ids.map(item),
           strictItems: async () => [item('a'), item('nameless'), item('b')],
+          twoNamelessItems: async () => [item('nameless'), item('nameless')],
           contract: async () => {
             throw new GraphQLError('recommendations is temporarily unavailable', {
               extensions: { code: 'SERVICE_UNAVAILABLE', service: 'recommendations', retryable: true, retryAfter: 7 },
@@ -190,5 +192,30 @@ describe('compiled execution answers exactly as the standard executor', () => {
     expect(JSON.parse(bad.body)).toEqual({
       errors: [{ message: 'Variable "$n" got invalid value "three"; Int cannot represent non-integer value: "three"', locations: [{ line: 1, column: 8 }] }],
     });
+  });
+});
+
+describe('compiled execution: the one known difference, pinned', () => {
+  const servers = { jit: createServer('jit'), standard: createServer('standard') };
+  const errorsOf = async (executor: 'jit' | 'standard', query: string) => {
+    const response = await servers[executor].fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query }),
+    });
+    return (await response.json()) as { data: unknown; errors: { path: unknown[] }[] };
+  };
+
+  it('two non-null failures under one nullable parent: the same data; the standard executor reports the first, graphql-jit both', async () => {
+    const query = '{ twoNamelessItems { id name } }';
+    const standard = await errorsOf('standard', query);
+    const jit = await errorsOf('jit', query);
+    expect(jit.data).toEqual({ twoNamelessItems: null });
+    expect(standard.data).toEqual(jit.data);
+    expect(standard.errors.map((e) => e.path)).toEqual([['twoNamelessItems', 0, 'name']]);
+    expect(jit.errors.map((e) => e.path)).toEqual([
+      ['twoNamelessItems', 0, 'name'],
+      ['twoNamelessItems', 1, 'name'],
+    ]);
   });
 });
