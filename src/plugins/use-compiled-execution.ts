@@ -19,11 +19,11 @@ export interface CompiledExecutionOptions extends ExecutionSettings {
  * unchanged: subscriptions, `@defer`/`@stream`, documents it fails to compile, and
  * variables that do not coerce. For those graphql-jit refuses before running anything,
  * and the standard executor then answers with its own request error (HTTP 400), so a
- * bad variable reads the same under both executors; graphql-jit and graphql-js accept
- * and refuse the same variables (checked for every kind of input the schema has), and
- * where they did not, the standard answer is the one that counts.
+ * bad variable reads the same under both executors. graphql-jit and graphql-js accept
+ * and refuse the same variables for every kind of input the schema uses
+ * (test/unit/execution/variable-coercion-agreement.test.ts).
  *
- * Field errors leave as graphql-js would have made them (`toGraphQLErrors`): same
+ * Field errors leave as the standard executor would have made them (`toGraphQLErrors`): same
  * message, path, locations, original error and extensions, so masking, request ids and
  * the degradation summary see no difference. Resolvers are the schema's own, wrapped as
  * they are (field rate limits), and the context is yoga's: everything the resolvers do
