@@ -12,13 +12,22 @@ export type StandardReason =
   | 'incremental'
   /** graphql-jit refused or failed to compile it, or no single operation is selected. */
   | 'not_compilable'
+  /** Run fewer times than `compileAfterRuns` so far: one-off documents are never compiled. */
+  | 'not_yet_compiled'
   /** Its variables do not coerce: the standard executor gives the request error (400). */
   | 'invalid_variables';
 
 /** How one operation was executed: `compiled` (graphql-jit), or the standard executor's reason. */
 export type ExecutedAs = 'compiled' | StandardReason;
 
-export const STANDARD_REASONS: readonly StandardReason[] = ['configured', 'subscription', 'incremental', 'not_compilable', 'invalid_variables'];
+export const STANDARD_REASONS: readonly StandardReason[] = [
+  'configured',
+  'subscription',
+  'incremental',
+  'not_compilable',
+  'not_yet_compiled',
+  'invalid_variables',
+];
 
 /** One operation, compiled by graphql-jit, or the reason it is not. */
 export type CompiledOperation =
@@ -39,8 +48,8 @@ export type CompiledOperation =
  * under different `@skip`/`@include` conditions gives wrong data (graphql-jit#166, #111).
  */
 export function compileOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): CompiledOperation {
-  if (operation.operation === 'subscription') return { kind: 'standard', schema, reason: 'subscription' };
-  if (usesIncrementalDelivery(document)) return { kind: 'standard', schema, reason: 'incremental' };
+  const refused = refusal(document, operation);
+  if (refused !== null) return { kind: 'standard', schema, reason: refused };
   let compiled: CompiledQuery | ExecutionResult;
   try {
     compiled = compileQuery(schema, document, operation.name?.value, {
@@ -53,6 +62,13 @@ export function compileOperation(schema: GraphQLSchema, document: DocumentNode, 
   }
   if (!isCompiledQuery(compiled)) return { kind: 'standard', schema, reason: 'not_compilable', error: compiled.errors?.[0] };
   return { kind: 'compiled', schema, query: compiled.query, lines: createLineStarts() };
+}
+
+/** Why an operation can never run compiled, found without compiling it; null when it may. */
+export function refusal(document: DocumentNode, operation: OperationDefinitionNode): 'subscription' | 'incremental' | null {
+  if (operation.operation === 'subscription') return 'subscription';
+  if (usesIncrementalDelivery(document)) return 'incremental';
+  return null;
 }
 
 // Private:

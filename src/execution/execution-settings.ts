@@ -19,9 +19,15 @@ export interface ExecutionSettings {
    * @default 500
    */
   maxCompiledOperations: number;
+  /**
+   * Runs an operation has on the standard executor before it is compiled: compiling costs
+   * a few times one run, so a document sent once is never compiled. 0 compiles at once.
+   * @default 1
+   */
+  compileAfterRuns: number;
 }
 
-export const DEFAULT_EXECUTION_SETTINGS: ExecutionSettings = { executor: 'jit', maxCompiledOperations: 500 };
+export const DEFAULT_EXECUTION_SETTINGS: ExecutionSettings = { executor: 'jit', maxCompiledOperations: 500, compileAfterRuns: 1 };
 
 /** The `execution` key of the GATEWAY_CONFIG file. */
 export const executionFileSchema = z
@@ -31,6 +37,12 @@ export const executionFileSchema = z
       .int({ error: 'expected an integer from 1 to 100000' })
       .min(1, { error: 'expected an integer from 1 to 100000' })
       .max(100_000, { error: 'expected an integer from 1 to 100000' })
+      .optional(),
+    compileAfterRuns: z
+      .number({ error: 'expected an integer from 0 to 1000' })
+      .int({ error: 'expected an integer from 0 to 1000' })
+      .min(0, { error: 'expected an integer from 0 to 1000' })
+      .max(1000, { error: 'expected an integer from 0 to 1000' })
       .optional(),
   })
   .strict();

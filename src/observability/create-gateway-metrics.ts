@@ -168,7 +168,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
 
   const executions = new Counter({
     name: `${prefix}execution_total`,
-    help: 'Operations executed, by executor: jit (compiled by graphql-jit, reason compiled) or standard (reason configured, subscription, incremental, not_compilable, invalid_variables).',
+    help: 'Operations executed, by executor: jit (compiled by graphql-jit, reason compiled) or standard (reason configured, subscription, incremental, not_compilable, not_yet_compiled, invalid_variables).',
     labelNames: ['executor', 'reason'],
     registers,
   });

@@ -13,11 +13,11 @@ export interface CompiledExecutionOptions extends ExecutionSettings {
 }
 
 /**
- * Runs operations compiled by graphql-jit (`executor: "jit"`), each compiled once and
- * kept in a bounded cache (`createCompiledOperationCache`), in place of yoga's
- * interpreting executor. What graphql-jit cannot do goes to the executor it replaces,
- * unchanged: subscriptions, `@defer`/`@stream`, documents it fails to compile, and
- * variables that do not coerce. For those graphql-jit refuses before running anything,
+ * Runs operations compiled by graphql-jit (`executor: "jit"`), each compiled once (after
+ * `compileAfterRuns` runs) and kept in a bounded cache (`createCompiledOperationCache`),
+ * in place of yoga's interpreting executor. What graphql-jit cannot do goes to the
+ * executor it replaces, unchanged: subscriptions, `@defer`/`@stream`, documents it fails
+ * to compile, and variables that do not coerce. For those graphql-jit refuses before running anything,
  * and the standard executor then answers with its own request error (HTTP 400), so a
  * bad variable reads the same under both executors. graphql-jit and graphql-js accept
  * and refuse the same variables for every kind of input the schema uses
@@ -33,6 +33,7 @@ export interface CompiledExecutionOptions extends ExecutionSettings {
 export function useCompiledExecution(options: CompiledExecutionOptions): Plugin & { readonly compiledOperations: () => number } {
   const cache = createCompiledOperationCache({
     maxOperations: options.maxCompiledOperations,
+    compileAfterRuns: options.compileAfterRuns,
     ...(options.onNotCompilable === undefined ? {} : { onNotCompilable: options.onNotCompilable }),
   });
   const executed = options.onExecuted ?? (() => undefined);

@@ -178,6 +178,8 @@ describe('compiled and standard execution answer alike, byte for byte', () => {
     expect(count(standard, 'standard', 'configured')).toBeGreaterThan(10);
     expect(count(standard, 'jit', 'compiled')).toBe(0);
     for (const reason of ['subscription', 'incremental', 'not_compilable']) expect(count(jit, 'standard', reason)).toBeDefined();
+    // The test gateways compile at once (compileAfterRuns 0).
+    expect(count(jit, 'standard', 'not_yet_compiled')).toBe(0);
     expect(sampleValue(jit, 'gateway_compiled_operations')).toBeGreaterThan(5);
     expect(sampleValue(standard, 'gateway_compiled_operations')).toBe(0);
   });
@@ -195,3 +197,30 @@ describe('compiled and standard execution answer alike, byte for byte', () => {
     expect(sampleValue(samples, 'gateway_execution_total', { executor: 'standard', reason: 'incremental' })).toBe(1);
   });
 });
+
+describe('compiled execution as production configures it: an operation compiles on its second run', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({}, { gatewayConfig: { execution: { compileAfterRuns: 1 } } });
+  });
+  afterAll(() => t?.close());
+
+  it('runs a document on the standard executor once, then compiled; a document sent once is never compiled', async () => {
+    const executions = async () => {
+      const samples = parsePrometheus(await (await fetch(`${t.url}/metrics`)).text());
+      return {
+        compiled: sampleValue(samples, 'gateway_execution_total', { executor: 'jit', reason: 'compiled' }),
+        first: sampleValue(samples, 'gateway_execution_total', { executor: 'standard', reason: 'not_yet_compiled' }),
+        kept: sampleValue(samples, 'gateway_compiled_operations'),
+      };
+    };
+    const answers = [];
+    for (let i = 0; i < 3; i += 1) answers.push((await t.gql('{ product(id: "p1") { id name } }')).body);
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(await executions()).toEqual({ compiled: 2, first: 1, kept: 1 });
+    // Whitespace variants: each a new text, each run once, none compiled.
+    for (let i = 1; i <= 5; i += 1) await t.gql(`{ product(id: "p1") {${' '.repeat(i)}id } }`);
+    expect(await executions()).toEqual({ compiled: 2, first: 6, kept: 1 });
+  });
+});
+

@@ -684,14 +684,15 @@ describe('loadConfig: breaker half-open trials and slow calls', () => {
 });
 
 describe('loadConfig: execution (GATEWAY_EXECUTOR, GATEWAY_CONFIG execution)', () => {
-  it('compiles by default and keeps 500 compiled operations', () => {
-    expect(loadConfig({ ...ENV }).execution).toEqual({ executor: 'jit', maxCompiledOperations: 500 });
+  it('compiles by default, on an operation\'s second run, and keeps 500 compiled operations', () => {
+    expect(loadConfig({ ...ENV }).execution).toEqual({ executor: 'jit', maxCompiledOperations: 500, compileAfterRuns: 1 });
   });
 
   it('takes GATEWAY_EXECUTOR=standard and the file\'s bound', () => {
-    expect(withFile({ execution: { maxCompiledOperations: 50 } }, { GATEWAY_EXECUTOR: 'standard' }).execution).toEqual({
+    expect(withFile({ execution: { maxCompiledOperations: 50, compileAfterRuns: 0 } }, { GATEWAY_EXECUTOR: 'standard' }).execution).toEqual({
       executor: 'standard',
       maxCompiledOperations: 50,
+      compileAfterRuns: 0,
     });
   });
 
@@ -699,6 +700,9 @@ describe('loadConfig: execution (GATEWAY_EXECUTOR, GATEWAY_CONFIG execution)', (
     expect(problemsOf({ ...ENV, GATEWAY_EXECUTOR: 'graphql-jit' }).problems).toEqual(['GATEWAY_EXECUTOR: expected jit or standard (got "graphql-jit")']);
     expect(fileProblems({ execution: { maxCompiledOperations: 0 } }).problems).toEqual([
       'GATEWAY_CONFIG /etc/gateway.json at execution.maxCompiledOperations: expected an integer from 1 to 100000',
+    ]);
+    expect(fileProblems({ execution: { compileAfterRuns: -1 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at execution.compileAfterRuns: expected an integer from 0 to 1000',
     ]);
     expect(fileProblems({ execution: { executor: 'jit' } }).problems).toEqual(['GATEWAY_CONFIG /etc/gateway.json at execution: unknown key(s) executor']);
   });

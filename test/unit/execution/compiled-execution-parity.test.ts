@@ -99,7 +99,7 @@ function createServer(executor: 'jit' | 'standard', seen: ExecutedAs[] = []) {
     maskedErrors: { isDev: false, maskError: (error, message) => maskError(error, message) },
     plugins: [
       requestIds,
-      useCompiledExecution({ executor, maxCompiledOperations: 50, onExecuted: (how) => seen.push(how) }),
+      useCompiledExecution({ executor, maxCompiledOperations: 50, compileAfterRuns: 0, onExecuted: (how) => seen.push(how) }),
       useErrorRequestIds(requestIds.requestIdOf),
     ],
   });

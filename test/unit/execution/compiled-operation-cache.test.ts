@@ -6,7 +6,7 @@ const schema = buildSchema('type Query { a: Int b: Int c(x: Int!): Int } type Su
 
 describe('the compiled operation cache', () => {
   it('compiles a document once, however often the same text is parsed again', () => {
-    const cache = createCompiledOperationCache({ maxOperations: 10 });
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 0 });
     const first = cache.get(schema, parse('{ a }'), undefined);
     expect(first.kind).toBe('compiled');
     // A new parse of the same text (as after yoga's parse cache let it go) finds the same compiled operation.
@@ -15,7 +15,7 @@ describe('the compiled operation cache', () => {
   });
 
   it('keys by the operation selected, not by the name the client sends: names that select nothing add nothing', () => {
-    const cache = createCompiledOperationCache({ maxOperations: 10 });
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 0 });
     const document = parse('query A { a } query B { b }');
     const a = cache.get(schema, document, 'A');
     const b = cache.get(schema, document, 'B');
@@ -29,7 +29,7 @@ describe('the compiled operation cache', () => {
   });
 
   it('holds at most maxOperations, dropping the least recently used document', () => {
-    const cache = createCompiledOperationCache({ maxOperations: 3 });
+    const cache = createCompiledOperationCache({ maxOperations: 3, compileAfterRuns: 0 });
     const documents = Array.from({ length: 20 }, (_, i) => `{ a${' '.repeat(i)} }`);
     for (const text of documents) cache.get(schema, parse(text), undefined);
     expect(cache.size).toBe(3);
@@ -44,7 +44,7 @@ describe('the compiled operation cache', () => {
 
   it('sends subscriptions and @defer to the standard executor, and remembers a document that does not compile', () => {
     const notCompiled: (string | undefined)[] = [];
-    const cache = createCompiledOperationCache({ maxOperations: 10, onNotCompilable: (name) => notCompiled.push(name) });
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 0, onNotCompilable: (name) => notCompiled.push(name) });
     expect(cache.get(schema, parse('subscription { ticks }'), undefined)).toMatchObject({ kind: 'standard', reason: 'subscription' });
     expect(cache.get(schema, parse('{ a ... @defer { b } }'), undefined)).toMatchObject({ kind: 'standard', reason: 'incremental' });
     // Not valid (validation would refuse it first): graphql-jit refuses to compile it.
@@ -55,7 +55,7 @@ describe('the compiled operation cache', () => {
   });
 
   it('compiles again for another schema', () => {
-    const cache = createCompiledOperationCache({ maxOperations: 10 });
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 0 });
     const before = cache.get(schema, parse('{ a }'), undefined);
     const other = buildSchema('type Query { a: Int }');
     const after = cache.get(other, parse('{ a }'), undefined);
@@ -64,7 +64,34 @@ describe('the compiled operation cache', () => {
   });
 
   it('leaves a document without source locations to the standard executor (its errors could not be placed)', () => {
-    const cache = createCompiledOperationCache({ maxOperations: 10 });
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 0 });
     expect(cache.get(schema, parse('{ a }', { noLocation: true }), undefined)).toMatchObject({ kind: 'standard', reason: 'not_compilable' });
+  });
+});
+
+describe('the compiled operation cache: compileAfterRuns', () => {
+  it('runs an operation on the standard executor that many times first, then compiles it once', () => {
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 2 });
+    expect(cache.get(schema, parse('{ a }'), undefined)).toMatchObject({ kind: 'standard', reason: 'not_yet_compiled' });
+    // Another parse of the same text counts as the same operation.
+    expect(cache.get(schema, parse('{ a }'), undefined)).toMatchObject({ kind: 'standard', reason: 'not_yet_compiled' });
+    const compiled = cache.get(schema, parse('{ a }'), undefined);
+    expect(compiled.kind).toBe('compiled');
+    expect(cache.get(schema, parse('{ a }'), undefined)).toBe(compiled);
+    expect(cache.size).toBe(1);
+  });
+
+  it('never compiles documents sent once (whitespace variants), and keeps nothing of them but a bounded count', () => {
+    const cache = createCompiledOperationCache({ maxOperations: 2, compileAfterRuns: 1 });
+    for (let i = 0; i < 200; i += 1) {
+      expect(cache.get(schema, parse(`{ a${' '.repeat(i)} }`), undefined)).toMatchObject({ kind: 'standard', reason: 'not_yet_compiled' });
+    }
+    expect(cache.size).toBe(0);
+  });
+
+  it('knows at once what can never be compiled: it is not counted', () => {
+    const cache = createCompiledOperationCache({ maxOperations: 10, compileAfterRuns: 5 });
+    expect(cache.get(schema, parse('subscription { ticks }'), undefined)).toMatchObject({ kind: 'standard', reason: 'subscription' });
+    expect(cache.get(schema, parse('{ a ... @defer { b } }'), undefined)).toMatchObject({ kind: 'standard', reason: 'incremental' });
   });
 });

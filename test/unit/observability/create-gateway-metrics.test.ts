@@ -77,7 +77,7 @@ describe('createGatewayMetrics: gateway_execution_total and gateway_compiled_ope
         .map((s) => `${s.labels.executor}/${s.labels.reason}=${s.value}`)
         .sort();
     expect(series(parsePrometheus(await registry.metrics()))).toEqual(
-      ['jit/compiled=0', 'standard/configured=0', 'standard/subscription=0', 'standard/incremental=0', 'standard/not_compilable=0', 'standard/invalid_variables=0'].sort(),
+      ['jit/compiled=0', 'standard/configured=0', 'standard/subscription=0', 'standard/incremental=0', 'standard/not_compilable=0', 'standard/not_yet_compiled=0', 'standard/invalid_variables=0'].sort(),
     );
     metrics.executed('compiled');
     metrics.executed('compiled');
