@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const counts = { viewers: settings.viewers, manyClients: settings.manyClients.viewers };
   const measurements: Measurement[] = [];
   const runNotes: string[] = [];
-  log(`bench (${settings.mode}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
+  log(`bench (${settings.mode}, gateway executor ${settings.executor}): ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
   log(`${pinning.description}; about ${Math.round(plannedSeconds(settings) / 60)} min of load planned`);
   // Before anything slow: a run that needs Redis fails at once without it.
   const redis = settings.redisUrl === null ? null : await connectBenchRedis(settings.redisUrl);
@@ -333,7 +333,8 @@ async function hungPhase(ctx: LatencyContext): Promise<void> {
  * Production ramps traffic onto a new instance too (a load balancer's slow start).
  */
 async function startRampedServers(ctx: LatencyContext, ramp: readonly BenchRequest[], options: Pick<StartServersOptions, 'envOf'> = {}): Promise<BenchServer[]> {
-  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), ...options });
+  const envOf = (name: ServerName) => ({ ...options.envOf?.(name), executor: ctx.settings.executor });
+  const servers = await startServers(ctx.buildDir, ctx.backends.urls, ctx.pinning, { ...profiling(ctx), envOf });
   try {
     // All at once: one connection each is what matters, and nothing is measured yet.
     await Promise.all(

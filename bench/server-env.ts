@@ -25,6 +25,8 @@ export interface ServerEnvOptions {
    * a passing slowdown opened must not stay open for the rest of a healthy phase.
    */
   holdBreakersOpen?: boolean;
+  /** GATEWAY_EXECUTOR (`--executor`); absent: the gateway's default (jit). */
+  executor?: 'jit' | 'standard';
 }
 
 /**
@@ -48,5 +50,6 @@ export function serverEnv(urls: BackendUrls, options: ServerEnvOptions = {}): Re
     ...(options.holdBreakersOpen === true ? { BREAKER_HALF_OPEN_AFTER_MS: String(BENCH_HALF_OPEN_AFTER_MS) } : {}),
     ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
     ...(options.gatewayConfigFile === undefined ? {} : { GATEWAY_CONFIG: options.gatewayConfigFile }),
+    ...(options.executor === undefined ? {} : { GATEWAY_EXECUTOR: options.executor }),
   };
 }

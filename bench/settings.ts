@@ -31,6 +31,8 @@ export interface BenchSettings {
   cpuProf: boolean;
   /** How long the hung-backend warm-up may take to open a breaker. */
   breakerTimeoutMs: number;
+  /** The gateway's GATEWAY_EXECUTOR: `jit` (its default) or `standard`, to compare the two. */
+  executor: 'jit' | 'standard';
 }
 
 /** The fixed rate of the many-clients scenario (req/s). */
@@ -53,11 +55,13 @@ export const USAGE = `Usage: npm run bench [-- options]
   --autocannon-rate   drive the fixed-rate scenario with autocannon's overallRate instead of
                       the paced open-loop generator (bursty; see bench/paced-load.ts)
   --cpu-prof          write a CPU profile of each server to bench/results/profiles/
+  --executor=standard run the gateway with GATEWAY_EXECUTOR=standard (graphql-js' interpreter)
+                      instead of its default, jit (compiled execution), to compare the two
   --help              this text
 `;
 
 export function parseSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchSettings | 'help' {
-  const known = new Set(['--quick', '--no-redis', '--no-pin', '--autocannon-rate', '--cpu-prof', '--help', '-h']);
+  const known = new Set(['--quick', '--no-redis', '--no-pin', '--autocannon-rate', '--cpu-prof', '--executor=jit', '--executor=standard', '--help', '-h']);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}\n\n${USAGE}`);
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
@@ -83,5 +87,6 @@ export function parseSettings(argv: readonly string[], env: Readonly<Record<stri
     pin: !argv.includes('--no-pin'),
     cpuProf: argv.includes('--cpu-prof'),
     breakerTimeoutMs: 30_000,
+    executor: argv.includes('--executor=standard') ? 'standard' : 'jit',
   };
 }

@@ -8,6 +8,7 @@ import { DEFAULT_APQ_LIMITS, type ApqLimits } from './edge/apq-limits.js';
 import { clientsFileSchema, DEFAULT_CLIENT_SETTINGS, type ClientSettings } from './edge/client-settings.js';
 import { DEFAULT_JWKS_TIMINGS, type JwksSettings } from './edge/jwks-settings.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './edge/query-limits.js';
+import { DEFAULT_EXECUTION_SETTINGS, EXECUTORS, executionFileSchema, type ExecutionSettings } from './execution/execution-settings.js';
 import { DEFAULT_JITTER, JITTER_KINDS } from './upstream/jitter.js';
 import { DEFAULT_RETRY_BUDGET } from './upstream/retry-budget.js';
 import type { BreakerSettings, ServiceSettings } from './upstream/service-settings.js';
@@ -73,6 +74,8 @@ export interface GatewayConfig<ServiceName extends string = string> {
   clientLabelsMax: number;
   /** GATEWAY_CONFIG `clients`: minimum app versions. */
   clients: ClientSettings;
+  /** GATEWAY_EXECUTOR and GATEWAY_CONFIG `execution`: compiled (graphql-jit) or standard execution. */
+  execution: ExecutionSettings;
 }
 
 
@@ -193,6 +196,7 @@ const envSchema = z.object({
     .optional(),
   OPS_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
   CLIENT_LABELS_MAX: integer(1, 1000).default(50),
+  GATEWAY_EXECUTOR: z.enum(EXECUTORS, { error: `expected ${EXECUTORS.join(' or ')}` }).default(DEFAULT_EXECUTION_SETTINGS.executor),
 });
 
 /**
@@ -359,6 +363,7 @@ const gatewayFileSchema = z
     persistedQueries: persistedQueriesFileSchema.optional(),
     rateLimits: fieldRateLimitsSchema.optional(),
     clients: clientsFileSchema.optional(),
+    execution: executionFileSchema.optional(),
     // Names are checked against the app's services in loadConfig (the schema cannot know them).
     services: z.record(z.string(), serviceOverrideSchema).optional(),
   })
@@ -377,6 +382,7 @@ type GatewayFile = {
   rateLimits: z.infer<typeof fieldRateLimitsSchema>;
   clients?: z.infer<typeof clientsFileSchema>;
   jwks?: z.infer<typeof jwksFileSchema>;
+  execution?: z.infer<typeof executionFileSchema>;
 };
 
 const DEFAULT_CACHE: Omit<CacheSettings, 'redisUrl'> = {
@@ -557,6 +563,7 @@ export function loadConfig<Catalog extends ServiceCatalog>(
     corsOrigins: vars.CORS_ORIGINS ?? null,
     clientLabelsMax: vars.CLIENT_LABELS_MAX,
     clients: { ...DEFAULT_CLIENT_SETTINGS, ...file.clients },
+    execution: { ...DEFAULT_EXECUTION_SETTINGS, ...file.execution, executor: vars.GATEWAY_EXECUTOR },
   };
 }
 
@@ -642,6 +649,7 @@ function readGatewayFile(path: string, readFile: (path: string) => string): Gate
     rateLimits: parsed.data.rateLimits ?? {},
     ...(parsed.data.clients === undefined ? {} : { clients: parsed.data.clients }),
     ...(parsed.data.jwks === undefined ? {} : { jwks: parsed.data.jwks }),
+    ...(parsed.data.execution === undefined ? {} : { execution: parsed.data.execution }),
   };
 }
 

@@ -13,6 +13,7 @@ import type { GatewayMetrics } from './observability/create-gateway-metrics.js';
 import type { Logger } from './observability/create-logger.js';
 import { useAccessLog } from './plugins/use-access-log.js';
 import { useBatchRateLimit } from './plugins/use-batch-rate-limit.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCompression } from './plugins/use-compression.js';
 import { useCsrfExceptGet } from './plugins/use-csrf-except-get.js';
 import { useDegradationSummary } from './plugins/use-degradation-summary.js';
@@ -46,6 +47,7 @@ export interface GatewayPluginDeps {
   apqRegistrations: RegistrationRateLimiter;
   requestIds: ReturnType<typeof useRequestId>;
   deadlines: ReturnType<typeof useRequestDeadline>;
+  compiledExecution: ReturnType<typeof useCompiledExecution>;
 }
 
 /**
@@ -88,9 +90,12 @@ export function createGatewayPlugins(deps: GatewayPluginDeps): GatewayPlugins {
     ),
     // 5. Production: no introspection, no suggestions (validation rules, before execution).
     ...(config.production ? useProductionHardening() : []),
-    // 6. Execution: @defer/@stream, then masking of streamed parts (their errors bypass
-    //    yoga's masking), then the deadline, which must wrap execution to end it.
+    // 6. Execution: @defer/@stream before compiled execution (which leaves operations with
+    //    @defer/@stream to the standard executor the defer plugin set up), then masking of
+    //    streamed parts (their errors bypass yoga's masking), then the deadline, which must
+    //    wrap execution to end it.
     useDeferStream(),
+    deps.compiledExecution,
     useStreamedErrorMasking(),
     deadlines,
     // 7. What the result says, added to the executed result before it is serialized:

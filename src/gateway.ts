@@ -23,6 +23,7 @@ import type { GatewayMetrics } from './observability/create-gateway-metrics.js';
 import type { Logger } from './observability/create-logger.js';
 import { createOpsRoutes } from './observability/ops-routes.js';
 import { readVersion } from './observability/read-version.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useRequestDeadline } from './plugins/use-request-deadline.js';
 import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
 import type { ServiceSet } from './services/create-service-set.js';
@@ -92,6 +93,13 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
     keyPrefix: config.cache.keyPrefix,
     ...clock,
   });
+  const compiledExecution = useCompiledExecution({
+    ...config.execution,
+    onExecuted: (how) => metrics.executed(how),
+    onNotCompilable: (operationName, error) =>
+      logger.warn({ operationName, err: error }, 'graphql-jit could not compile an operation: it runs on the standard executor'),
+  });
+  metrics.observeCompiledOperations(compiledExecution.compiledOperations);
   const http = createGracefulHttpServer({ limits: config.limits, logger });
 
   const yoga: GatewayYoga = createYoga<RequestIdServerContext, GatewayContext>({
@@ -134,6 +142,7 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
       }),
       requestIds,
       deadlines,
+      compiledExecution,
     }),
     context: async ({ request, clientIp, auth }) =>
       createRequestContext(

@@ -1,6 +1,7 @@
 import { CircuitState, type RetryPolicy } from 'cockatiel';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CacheObserver } from '../cache/create-tiered-cache.js';
+import { STANDARD_REASONS, type ExecutedAs, type StandardReason } from '../execution/compile-operation.js';
 import type { CircuitBreaker } from '../upstream/create-circuit-breaker.js';
 import type { BreakerStateName, RejectionKind, ServicePolicy } from '../upstream/create-service-policy.js';
 import { isUpstreamError, type UpstreamErrorKind } from '../upstream/upstream-error.js';
@@ -24,6 +25,10 @@ export interface GatewayMetrics {
   observePolicy(policy: ServicePolicy): void;
   /** A request, field or APQ registration refused by a rate limit. */
   rateLimited(scope: RateLimitScope): void;
+  /** An operation executed: `compiled` by graphql-jit, or on the standard executor for that reason. */
+  executed(how: ExecutedAs): void;
+  /** Where `<prefix>compiled_operations` reads how many compiled operations are kept. */
+  observeCompiledOperations(count: () => number): void;
 }
 
 /** `apq_registration`: an APQ registration not stored (the query still ran). */
@@ -161,6 +166,22 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     registers,
   });
 
+  const executions = new Counter({
+    name: `${prefix}execution_total`,
+    help: 'Operations executed, by executor: jit (compiled by graphql-jit, reason compiled) or standard (reason configured, subscription, incremental, not_compilable, not_yet_compiled, invalid_variables).',
+    labelNames: ['executor', 'reason'],
+    registers,
+  });
+  let compiledCount: () => number = () => 0;
+  new Gauge({
+    name: `${prefix}compiled_operations`,
+    help: 'Compiled operations kept in the bounded cache (refusals included), at most GATEWAY_CONFIG execution.maxCompiledOperations.',
+    registers,
+    collect() {
+      this.set(compiledCount());
+    },
+  });
+
   /** Every outcome's child for one (service, status); a child is no series until it is incremented. */
   function externalChildren(service: string, status: 'success' | 'failure'): Record<ExternalOutcome, Counter.Internal> {
     return Object.fromEntries(EXTERNAL_OUTCOMES.map((outcome) => [outcome, externalRequests.labels(service, status, outcome)])) as Record<
@@ -217,6 +238,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   for (const tier of ['l1', 'l2']) for (const result of ['hit', 'miss']) cacheRequests.labels(tier, result).inc(0);
   redisErrors.inc(0);
   for (const scope of ['field', 'client', 'apq_registration']) rateLimited.labels(scope).inc(0);
+  const compiledExecutions = executions.labels('jit', 'compiled');
+  const standardExecutions = Object.fromEntries(STANDARD_REASONS.map((reason) => [reason, executions.labels('standard', reason)])) as Record<
+    StandardReason,
+    Counter.Internal
+  >;
+  compiledExecutions.inc(0);
+  for (const child of Object.values(standardExecutions)) child.inc(0);
 
   const cacheChildren = {
     l1: { hit: cacheRequests.labels('l1', 'hit'), miss: cacheRequests.labels('l1', 'miss') },
@@ -282,6 +310,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     rateLimited(scope) {
       rateLimited.labels(scope).inc();
+    },
+    executed(how) {
+      (how === 'compiled' ? compiledExecutions : standardExecutions[how]).inc();
+    },
+    observeCompiledOperations(count) {
+      compiledCount = count;
     },
   };
 }

@@ -54,6 +54,8 @@ export interface TestGatewayOptions {
     cache?: Record<string, unknown>;
     limits?: Record<string, unknown>;
     persistedQueries?: Record<string, unknown>;
+    rateLimits?: Record<string, unknown>;
+    execution?: Record<string, unknown>;
   };
   /** false: no service caches anything (tests about backends' failures, not the cache). */
   cache?: boolean;
@@ -75,13 +77,17 @@ export interface TestGatewayOptions {
  * ephemeral port in front of them, as `npm start` runs them.
  */
 export async function startTestGateway(env: Record<string, string> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const gatewayConfig = { ...options.gatewayConfig, services: { ...options.gatewayConfig?.services } };
+  // Compiled from the first run (production waits for the second): every test of a
+  // compiled gateway then exercises the compiled path, not the standard executor's first runs.
+  const gatewayConfig = {
+    ...options.gatewayConfig,
+    services: { ...options.gatewayConfig?.services },
+    execution: { compileAfterRuns: 0, ...options.gatewayConfig?.execution },
+  };
   if (options.cache === false) {
     for (const name of SERVICE_NAMES) gatewayConfig.services[name] = { ...gatewayConfig.services[name], cache: { freshMs: 0, staleMs: 0 } };
   }
-  if (options.gatewayConfig !== undefined || options.cache === false) {
-    env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
-  }
+  env = { GATEWAY_CONFIG: writeTempFile('gateway.json', gatewayConfig), ...env };
   const backends = await startReferenceBackends({ trustGateway: options.trustGateway ?? false });
   const app: GatewayApp =
     options.extraSchemaFiles === undefined ? gatewayApp : { ...gatewayApp, schemaFiles: [...gatewayApp.schemaFiles, ...options.extraSchemaFiles] };

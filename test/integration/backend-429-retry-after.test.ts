@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const QUERY = '{ product(id: "p9") { id } }';
 
-describe('backend 429 with Retry-After', () => {
+describe.each(EXECUTORS)('backend 429 with Retry-After (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2', REQUEST_DEADLINE_MS: '3000' }, { cache: false });
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '2', REQUEST_DEADLINE_MS: '3000' }, { cache: false });
   });
   afterEach(() => {
     t.backends.catalog.clearFault();

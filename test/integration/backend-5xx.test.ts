@@ -1,14 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const QUERY = '{ product(id: "p1") { id } viewer { id } }';
 
-describe('backend 5xx', () => {
+describe.each(EXECUTORS)('backend 5xx (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
     // A breaker that never opens here: this file is about retries, and its failures add up.
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' }, { cache: false, gatewayConfig: { services: { catalog: { breaker: { kind: 'consecutive', threshold: 1000 } } } } });
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '2' }, { cache: false, gatewayConfig: { services: { catalog: { breaker: { kind: 'consecutive', threshold: 1000 } } } } });
   });
   afterEach(() => {
     t.backends.catalog.clearFault();

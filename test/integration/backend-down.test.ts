@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 
 const HOME = '{ viewer { id orders(first: 1) { nodes { id } } } recommendations(first: 2) { id } }';
 
-describe('backend down (connection refused)', () => {
+describe.each(EXECUTORS)('backend down (connection refused) (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ RECOMMENDATIONS_URL: `http://127.0.0.1:${await closedPort()}` }, { cache: false });
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor, RECOMMENDATIONS_URL: `http://127.0.0.1:${await closedPort()}` }, { cache: false });
   });
   afterAll(() => t.close());
 

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const QUERY = '{ products(ids: ["p1", "p2"]) { id } viewer { id } }';
 
-describe('backend garbage body', () => {
+describe.each(EXECUTORS)('backend garbage body (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '2' }, { cache: false });
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '2' }, { cache: false });
     t.backends.catalog.setFault({ mode: 'garbage' });
   });
   afterAll(() => t.close());

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 const HOME = '{ viewer { id } recommendations(first: 2) { id } }';
 /** The default; the test moves the gateway's clock instead of waiting for it. */
@@ -11,13 +12,16 @@ interface Health {
   services: Record<string, { breaker: string; retryAfterSeconds: number | null }>;
 }
 
-describe('circuit breaker opens and recovers', () => {
+describe.each(EXECUTORS)('circuit breaker opens and recovers (%s executor)', (executor) => {
   let t: TestGateway;
   const clock = createMovableClock();
   const health = async () => (await (await fetch(`${t.url}/health/detailed`)).json()) as Health;
   beforeAll(async () => {
     // Consecutive breaker, threshold 5 (the default); no retries so one query = one failure.
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS) }, { cache: false, now: clock.now });
+    t = await startTestGateway(
+      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0', BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS) },
+      { cache: false, now: clock.now },
+    );
   });
   afterAll(() => t.close());
 

@@ -3,6 +3,7 @@ import { multipartParts } from '../helpers/multipart-parts.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 /** Long: entries never go past fresh by themselves, however slow the machine; the test moves the clock. */
 const FRESH_MS = 60_000;
@@ -34,11 +35,11 @@ async function query(t: TestGateway, text: string, token?: string): Promise<Grap
   return (await response.json()) as GraphQLResponseBody;
 }
 
-describe('extensions.degraded: one summary of what is degraded, per response', () => {
+describe.each(EXECUTORS)('extensions.degraded: one summary of what is degraded, per response (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(
-      { UPSTREAM_MAX_RETRIES: '0' },
+      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0' },
       {
         now: clock.now,
         gatewayConfig: {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
-describe('GraphQL over HTTP: media types and status codes', () => {
+describe.each(EXECUTORS)('GraphQL over HTTP: media types and status codes (%s executor)', (executor) => {
   let t: TestGateway;
   let endpoint: string;
   beforeAll(async () => {
-    t = await startTestGateway();
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor });
     endpoint = `${t.url}/graphql`;
   });
   afterAll(() => t.close());

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
-describe('partial data: one failing backend fails only its fields', () => {
+describe.each(EXECUTORS)('partial data: one failing backend fails only its fields (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
     // No retries: this file is about the shape of partial answers, not about policies.
-    t = await startTestGateway({ UPSTREAM_MAX_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '300' }, { cache: false });
+    t = await startTestGateway({ GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0', UPSTREAM_TIMEOUT_MS: '300' }, { cache: false });
   });
   afterEach(() => {
     for (const name of ['users', 'catalog', 'orders', 'recommendations'] as const) t.backends[name].clearFault();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useErrorRequestIds } from '../../src/plugins/use-error-request-ids.js';
 import { useRequestId } from '../../src/plugins/use-request-id.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 /** An order as the orders backend lists it, with one item the gateway cannot make sense of. */
 const lyingOrder = (item: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -20,7 +21,7 @@ const lyingOrder = (item: Record<string, unknown>, extra: Record<string, unknown
   ...extra,
 });
 
-describe('NODE_ENV=production', () => {
+describe.each(EXECUTORS)('NODE_ENV=production (%s executor)', (executor) => {
   let t: TestGateway;
   let lyingOrders: Server;
   /** What the lying orders backend lists next. */
@@ -34,7 +35,7 @@ describe('NODE_ENV=production', () => {
     await new Promise<void>((resolve) => lyingOrders.listen(0, '127.0.0.1', resolve));
     const { port } = lyingOrders.address() as AddressInfo;
     t = await startTestGateway(
-      { NODE_ENV: 'production' },
+      { GATEWAY_EXECUTOR: executor, NODE_ENV: 'production' },
       { cache: false, gatewayConfig: { services: { orders: { url: `http://127.0.0.1:${port}` } } } },
     );
   });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
 import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
+import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
 /** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
 const clock = createMovableClock();
@@ -11,11 +12,11 @@ const pastFresh = () => clock.advance(FRESH_MS + 1);
 const FRESH_MS = 60_000;
 
 
-describe('cache TTLs and stale-if-error', () => {
+describe.each(EXECUTORS)('cache TTLs and stale-if-error (%s executor)', (executor) => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(
-      { UPSTREAM_MAX_RETRIES: '0' },
+      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0' },
       {
         now: clock.now,
         gatewayConfig: {

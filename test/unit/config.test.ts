@@ -770,3 +770,28 @@ describe('loadConfig: tokens of an identity provider (JWT_JWKS_URL)', () => {
     ]);
   });
 });
+
+describe('loadConfig: execution (GATEWAY_EXECUTOR, GATEWAY_CONFIG execution)', () => {
+  it('compiles by default, on an operation\'s second run, and keeps 500 compiled operations', () => {
+    expect(loadAppConfig({ ...ENV }).execution).toEqual({ executor: 'jit', maxCompiledOperations: 500, compileAfterRuns: 1 });
+  });
+
+  it('takes GATEWAY_EXECUTOR=standard and the file\'s bound', () => {
+    expect(withFile({ execution: { maxCompiledOperations: 50, compileAfterRuns: 0 } }, { GATEWAY_EXECUTOR: 'standard' }).execution).toEqual({
+      executor: 'standard',
+      maxCompiledOperations: 50,
+      compileAfterRuns: 0,
+    });
+  });
+
+  it('names a bad executor and a bad bound', () => {
+    expect(problemsOf({ ...ENV, GATEWAY_EXECUTOR: 'graphql-jit' }).problems).toEqual(['GATEWAY_EXECUTOR: expected jit or standard (got "graphql-jit")']);
+    expect(fileProblems({ execution: { maxCompiledOperations: 0 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at execution.maxCompiledOperations: expected an integer from 1 to 100000',
+    ]);
+    expect(fileProblems({ execution: { compileAfterRuns: -1 } }).problems).toEqual([
+      'GATEWAY_CONFIG /etc/gateway.json at execution.compileAfterRuns: expected an integer from 0 to 1000',
+    ]);
+    expect(fileProblems({ execution: { executor: 'jit' } }).problems).toEqual(['GATEWAY_CONFIG /etc/gateway.json at execution: unknown key(s) executor']);
+  });
+});

@@ -30,6 +30,11 @@ describe('parseSettings', () => {
     expect(settings(['--no-redis'], { BENCH_REDIS_URL: 'redis://10.0.0.5:6380' }).redisUrl).toBeNull();
   });
 
+  it('runs the gateway compiled unless --executor=standard', () => {
+    expect(settings([]).executor).toBe('jit');
+    expect(settings(['--quick', '--executor=standard']).executor).toBe('standard');
+  });
+
   it('refuses unknown options and answers --help', () => {
     expect(() => parseSettings(['--viewers=10'])).toThrow(/unknown option/);
     expect(parseSettings(['--help'])).toBe('help');

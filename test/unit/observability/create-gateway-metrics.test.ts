@@ -66,3 +66,28 @@ describe('createGatewayMetrics: gateway_external_request_total', () => {
     expect(sampleValue(samples, 'gateway_external_request_errors_total', { service: SERVICE })).toBe(1);
   });
 });
+
+describe('createGatewayMetrics: gateway_execution_total and gateway_compiled_operations', () => {
+  it('has every (executor, reason) at zero from start-up, and counts each execution under its own', async () => {
+    const registry = new Registry();
+    const metrics = createGatewayMetrics({ registry, prefix: 'gateway_', services: [SERVICE] });
+    const series = (samples: Sample[]) =>
+      samples
+        .filter((s) => s.name === 'gateway_execution_total')
+        .map((s) => `${s.labels.executor}/${s.labels.reason}=${s.value}`)
+        .sort();
+    expect(series(parsePrometheus(await registry.metrics()))).toEqual(
+      ['jit/compiled=0', 'standard/configured=0', 'standard/subscription=0', 'standard/incremental=0', 'standard/not_compilable=0', 'standard/not_yet_compiled=0', 'standard/invalid_variables=0'].sort(),
+    );
+    metrics.executed('compiled');
+    metrics.executed('compiled');
+    metrics.executed('invalid_variables');
+    let kept = 0;
+    metrics.observeCompiledOperations(() => kept);
+    kept = 7;
+    const samples = parsePrometheus(await registry.metrics());
+    expect(sampleValue(samples, 'gateway_execution_total', { executor: 'jit', reason: 'compiled' })).toBe(2);
+    expect(sampleValue(samples, 'gateway_execution_total', { executor: 'standard', reason: 'invalid_variables' })).toBe(1);
+    expect(sampleValue(samples, 'gateway_compiled_operations')).toBe(7);
+  });
+});
