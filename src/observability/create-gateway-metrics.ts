@@ -1,9 +1,9 @@
-import { CircuitState, type RetryPolicy } from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CacheObserver } from '../cache/create-tiered-cache.js';
 import { STANDARD_REASONS, type ExecutedAs, type StandardReason } from '../execution/compile-operation.js';
-import type { CircuitBreaker } from '../upstream/create-circuit-breaker.js';
-import type { BreakerStateName, RejectionKind, ServicePolicy } from '../upstream/create-service-policy.js';
+import { breakerStateName, type BreakerStateName } from '../upstream/breaker-state-name.js';
+import type { RejectionKind, ServicePolicy } from '../upstream/create-service-policy.js';
 import { isUpstreamError, type UpstreamErrorKind } from '../upstream/upstream-error.js';
 import type { AttemptEvent, UpstreamObserver } from '../upstream/upstream-observer.js';
 
@@ -251,10 +251,13 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     l2: { hit: cacheRequests.labels('l2', 'hit'), miss: cacheRequests.labels('l2', 'miss') },
   };
 
-  function observeBreaker(service: string, breaker: CircuitBreaker): void {
+  function observePolicyBreaker(policy: ServicePolicy): void {
+    const { service, breaker } = policy;
     let previous: BreakerStateName = 'closed';
     breaker.onStateChange((state) => {
-      const next = stateName(state);
+      // Isolated (by hand) refuses calls as open does; the state label keeps its three values.
+      const named = breakerStateName(state);
+      const next = named === 'isolated' ? 'open' : named;
       breakerState.labels(service).set(STATE_VALUE[next]);
       lastStateChange.labels(service).set(Date.now() / 1000);
       transitions.labels(service, previous, next).inc();
@@ -264,14 +267,15 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     breaker.onSuccess(({ duration }) => {
       children.success.inc();
       children.callDuration.observe(duration / 1000);
-      consecutiveFailures.labels(service).set(0);
+      // Counted once, by the policy (its listeners run first): the gauge shows its count.
+      consecutiveFailures.labels(service).set(policy.consecutiveFailures());
     });
     breaker.onFailure(({ duration, handled, reason }) => {
       // Errors the breaker does not count (4xx, cancelled) are neither success nor failure.
       if (!handled) return;
       children.failure.inc();
       children.callDuration.observe(duration / 1000);
-      consecutiveFailures.labels(service).inc();
+      consecutiveFailures.labels(service).set(policy.consecutiveFailures());
       breakerFailures.labels(service, exceptionType('error' in reason ? reason.error : undefined)).inc();
     });
     breaker.onSlowCall(() => children.slow.inc());
@@ -303,7 +307,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       },
     },
     observePolicy(policy) {
-      observeBreaker(policy.service, policy.breaker);
+      observePolicyBreaker(policy);
       observeRetry(policy.service, policy.retry);
       policy.onRejected((_kind: RejectionKind) => perService.get(policy.service)?.rejected.inc());
       policy.onRetryBudgetExhausted(() => perService.get(policy.service)?.retryBudgetExhausted.inc());
@@ -322,11 +326,6 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
 
 // Private:
 
-function stateName(state: CircuitState): BreakerStateName {
-  if (state === CircuitState.Closed) return 'closed';
-  if (state === CircuitState.HalfOpen) return 'half_open';
-  return 'open';
-}
 
 function exceptionType(error: unknown): (typeof EXCEPTION_TYPES)[number] {
   if (!isUpstreamError(error)) return 'other';

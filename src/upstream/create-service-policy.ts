@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../clock.js';
+import { breakerStateName, type BreakerStateName } from './breaker-state-name.js';
 import {
   BulkheadPolicy,
   CircuitState,
@@ -21,7 +22,7 @@ import { createRetryBudget, DEFAULT_RETRY_BUDGET } from './retry-budget.js';
 import type { ServiceSettings } from './service-settings.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 
-export type BreakerStateName = 'closed' | 'open' | 'half_open' | 'isolated';
+export type { BreakerStateName } from './breaker-state-name.js';
 
 export interface PolicyCall {
   /** The request's abort signal (deadline, client gone). */
@@ -123,7 +124,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
   });
 
   breaker.onStateChange((state) => {
-    logger.warn({ service, state: stateName(state) }, `circuit breaker ${stateName(state)}`);
+    logger.warn({ service, state: breakerStateName(state) }, `circuit breaker ${breakerStateName(state)}`);
   });
   function secondsUntilHalfOpen(): number | null {
     const halfOpenAt = breaker.halfOpenAt();
@@ -135,6 +136,9 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     for (const listener of rejectionListeners) listener(error.kind as RejectionKind);
     return error;
   };
+  /** A call the request ended (deadline, client gone): not the backend's failure, never counted. */
+  const cancelledCall = (): UpstreamError =>
+    new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
   /** The answer to a call the breaker does not let through. */
   const circuitRefusal = (): UpstreamError =>
     rejected(
@@ -165,7 +169,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     }
     // cockatiel 3.2.1's isTaskCancelledError() tests the bulkhead flag: read the flag itself.
     if ((error as { isTaskCancelledError?: unknown } | null)?.isTaskCancelledError === true) {
-      return new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
+      return cancelledCall();
     }
     return error;
   }
@@ -175,7 +179,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     breaker,
     retry: retryPolicy,
     bulkhead: bulkheadPolicy,
-    breakerState: () => stateName(breaker.state),
+    breakerState: () => breakerStateName(breaker.state),
     consecutiveFailures: () => consecutive,
     onRejected(listener) {
       rejectionListeners.add(listener);
@@ -202,7 +206,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
         // cockatiel's retry sleeps, then attempts again without looking at the signal; and
         // the deadline's timer may fire late: no attempt starts once the deadline is past.
         if (signal?.aborted === true || (deadlineAt !== undefined && now() >= deadlineAt)) {
-          throw new UpstreamError({ kind: 'timeout', service, cancelled: true, message: `${service} call cancelled: the request is over` });
+          throw cancelledCall();
         }
         attempts += 1;
         if (attempts === 1) retryBudget.recordFirstAttempt();
@@ -264,15 +268,3 @@ function isCancelled(error: unknown): boolean {
   return isUpstreamError(error) && error.cancelled;
 }
 
-function stateName(state: CircuitState): BreakerStateName {
-  switch (state) {
-    case CircuitState.Closed:
-      return 'closed';
-    case CircuitState.Open:
-      return 'open';
-    case CircuitState.HalfOpen:
-      return 'half_open';
-    case CircuitState.Isolated:
-      return 'isolated';
-  }
-}
