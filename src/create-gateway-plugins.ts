@@ -2,7 +2,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { GraphQLSchema } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/gateway-config.js';
 import { clientIdOf, rateLimitTierOf } from './create-request-context.js';
 import type { ClientRateLimiter } from './edge/client-rate-limiter.js';
 import type { PersistedQueryStore } from './edge/persisted-query-store.js';

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { GraphQLSchema } from 'graphql';
 import { createTieredCache, type CacheObserver, type TieredCache } from './cache/create-tiered-cache.js';
 import type { Clock } from './clock.js';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/gateway-config.js';
 import { withConnectors } from './connectors/with-connectors.js';
 import { createSchema } from './create-schema.js';
 import { createAuthenticator, type Authenticate } from './edge/authenticate.js';

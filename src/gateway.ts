@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { TieredCache } from './cache/create-tiered-cache.js';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/gateway-config.js';
 import { createGatewayPlugins } from './create-gateway-plugins.js';
 import { createGatewayRuntime, type GatewayRuntimeDeps } from './create-gateway-runtime.js';
 import { createRequestContext } from './create-request-context.js';

@@ -5,7 +5,10 @@
  */
 
 // Composition: configuration, the gateway, the app it serves, its entry points.
-export { ConfigError, DEV_JWT_SECRET, loadConfig, type GatewayConfig, type LoadConfigOptions } from './config.js';
+export { ConfigError } from './config/config-error.js';
+export { DEV_JWT_SECRET } from './config/dev-secrets.js';
+export { loadConfig, type LoadConfigOptions } from './config/load-config.js';
+export { type GatewayConfig } from './config/gateway-config.js';
 export { createGateway, type Gateway, type GatewayDeps } from './gateway.js';
 export type { GatewayApp, ResolverMaps, SchemaFile } from './gateway-app.js';
 export { createSchema, readSchemaFiles } from './create-schema.js';

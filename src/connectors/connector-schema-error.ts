@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/config-error.js';
 
 /**
  * `@source`/`@connect` declarations the gateway cannot serve: one line per problem,

@@ -1,4 +1,4 @@
-import { serviceOverrideSchema } from '../config.js';
+import { serviceOverrideSchema } from '../config/gateway-file.js';
 import type { ServiceDefaults } from '../services/service-definition.js';
 import type { BreakerSettings } from '../upstream/service-settings.js';
 

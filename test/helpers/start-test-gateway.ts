@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
-import { loadConfig, type GatewayConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { type GatewayConfig } from '../../src/config/gateway-config.js';
 import { withConnectors } from '../../src/connectors/with-connectors.js';
 import type { GatewayApp, SchemaFile } from '../../src/gateway-app.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';

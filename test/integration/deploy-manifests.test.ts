@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildPrometheusRule } from '../../scripts/build-prometheus-rule.js';
-import { envVariables } from '../../src/config.js';
+import { envVariables } from '../../src/config/env-schema.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 

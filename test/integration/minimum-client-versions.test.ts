@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError } from '../../src/config/config-error.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config.js';
+import { ConfigError } from '../../src/config/config-error.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startGatewayPair, type GatewayPair, type RedisClient } from '../helpers/shared-redis.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, type GatewayConfig, type LoadConfigOptions } from '../../src/config.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET } from '../../src/config/dev-secrets.js';
+import { type GatewayConfig } from '../../src/config/gateway-config.js';
+import { type LoadConfigOptions } from '../../src/config/load-config.js';
 import { loadAppConfig } from '../../app/gateway-app.js';
 import type { ServiceName } from '../../services/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config.js';
+import { ConfigError } from '../../../src/config/config-error.js';
 import { ConnectorSchemaError } from '../../../src/connectors/connector-schema-error.js';
 import { readConnectors } from '../../../src/connectors/read-connectors.js';
 import type { SchemaFile } from '../../../src/gateway-app.js';
