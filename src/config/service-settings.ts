@@ -64,9 +64,8 @@ export function resolveServiceSettings<Catalog extends ServiceCatalog>(
   return services;
 }
 
-// Private:
-
-function withBreakerDefaults(breaker: z.infer<typeof breakerSchema>): BreakerSettings {
+/** A breaker as GATEWAY_CONFIG (or a `@source`) gives it, with the defaults of its kind filled in. */
+export function withBreakerDefaults(breaker: z.infer<typeof breakerSchema>): BreakerSettings {
   switch (breaker.kind) {
     case 'consecutive':
       return breaker;

@@ -1,6 +1,6 @@
 import { serviceOverrideSchema } from '../config/gateway-file.js';
 import type { ServiceDefaults } from '../services/service-definition.js';
-import type { BreakerSettings } from '../upstream/service-settings.js';
+import { withBreakerDefaults } from '../config/service-settings.js';
 
 /** A source without settings: those of a service GATEWAY_CONFIG says nothing about, and no cache. */
 export const SOURCE_DEFAULTS: Readonly<ServiceDefaults> = {
@@ -71,20 +71,6 @@ export function readSourceSettings(args: SourceArguments): { defaults: ServiceDe
 }
 
 // Private:
-
-type ParsedBreaker = NonNullable<ReturnType<typeof serviceOverrideSchema.parse>['breaker']>;
-
-/** As GATEWAY_CONFIG fills them in (src/config.ts). */
-function withBreakerDefaults(breaker: ParsedBreaker): BreakerSettings {
-  switch (breaker.kind) {
-    case 'consecutive':
-      return breaker;
-    case 'count':
-      return { ...breaker, minimumCalls: breaker.minimumCalls ?? breaker.windowSize };
-    case 'sampling':
-      return { ...breaker, minimumRps: breaker.minimumRps ?? 1 };
-  }
-}
 
 /** The directive's argument a zod path is about: `cache.freshMs` is `cacheFreshMs`. */
 function argumentName(path: readonly PropertyKey[]): string {
