@@ -165,7 +165,7 @@ const SCHEMA_ERRORS: [string, string][] = [
     'reviews.graphql: @source(name: "reviews"): breaker.slowCallMs: expected less than timeoutMs (100), got 200',
   ],
   // @connect: the directive itself.
-  [withSource('extend type Query { r: Review @connect(source: "reviews", get: "/r", method: "POST") }'), 'reviews.graphql: Query.r: unknown argument(s) method (expected source, get, selection, batchKey)'],
+  [withSource('extend type Query { r: Review @connect(source: "reviews", get: "/r", method: "POST") }'), 'reviews.graphql: Query.r: unknown argument(s) method (expected source, get, selection, batchKey, requiresViewer, maxItems)'],
   [withSource('extend type Query { r: Review @connect(get: "/r") }'), 'reviews.graphql: Query.r: Argument "source" of required type "String!" was not provided.'],
   [withSource('extend type Query { r: Review @connect(source: "revs", get: "/r") }'), 'reviews.graphql: Query.r: @connect(source: "revs"): no @source has that name (declared: reviews)'],
   ['extend type Query { r: Boolean @connect(source: "revs", get: "/r") }', 'reviews.graphql: Query.r: @connect(source: "revs"): no @source has that name (none is declared)'],
