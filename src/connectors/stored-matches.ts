@@ -1,5 +1,5 @@
 import type { EntityCache } from '../cache/create-entity-cache.js';
-import type { StaleTracker } from '../cache/stale-tracker.js';
+import { StaleTracker } from '../cache/stale-tracker.js';
 import type { JsonObject } from '../upstream/expect-json.js';
 import type { ConnectorMatches } from './source-connector.js';
 
@@ -11,14 +11,22 @@ import type { ConnectorMatches } from './source-connector.js';
  */
 export type StoredMatches = JsonObject | ConnectorMatches;
 
-/** A cache of matches over a cache of their stored form. */
+/**
+ * A cache of matches over a cache of their stored form. A stale stand-in is marked on
+ * the list of matches, as it would be without the compact form, never on an item: a
+ * list field would otherwise be warned about at the list and again at its entry.
+ */
 export function matchesCache(cache: EntityCache<StoredMatches>): EntityCache<ConnectorMatches> {
   return {
     async loadMany(ids, fetchMany, stale) {
-      const stored = await cache.loadMany(ids, async (wanted) => compactEach(await fetchMany(wanted)), stale);
-      return stored.map((value) => (value === null || value instanceof Error ? value : expand(value, stale)));
+      const marks = stale === undefined ? undefined : new StaleTracker();
+      const stored = await cache.loadMany(ids, async (wanted) => compactEach(await fetchMany(wanted)), marks);
+      return stored.map((value) => (value === null || value instanceof Error ? value : expand(value, marks, stale)));
     },
-    load: async (id, fetchOne, stale) => expand(await cache.load(id, async () => compact(await fetchOne()), stale), stale),
+    async load(id, fetchOne, stale) {
+      const marks = stale === undefined ? undefined : new StaleTracker();
+      return expand(await cache.load(id, async () => compact(await fetchOne()), marks), marks, stale);
+    },
     put: (id, value) => cache.put(id, compact(value)),
   };
 }
@@ -37,10 +45,10 @@ function compactEach(found: ReadonlyMap<string, ConnectorMatches>): Map<string, 
   return new Map([...found].map(([key, matches]) => [key, compact(matches)]));
 }
 
-/** The list form; a stale stand-in's mark (on the stored item) carries over to the list. */
-function expand(value: StoredMatches, stale: StaleTracker | undefined): ConnectorMatches {
-  if (isList(value)) return value;
-  const matches = [value];
-  stale?.inherit(matches, value);
+/** The list form, marked on the request's tracker when the stored value was a stale stand-in. */
+function expand(value: StoredMatches, marks: StaleTracker | undefined, stale: StaleTracker | undefined): ConnectorMatches {
+  const matches = isList(value) ? value : [value];
+  const mark = marks?.markOf(value);
+  if (mark !== undefined) stale!.mark(matches, mark.service, mark.ageSeconds);
   return matches;
 }
