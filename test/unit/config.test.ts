@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET, type GatewayConfig, type LoadConfigOptions } from '../../src/config.js';
 import { loadAppConfig } from '../../app/gateway-app.js';
-import type { ServiceName } from '../../services/index.js';
+import type { ServiceName } from '../../app/gateway-app.js';
 
 const URLS = {
   USERS_URL: 'http://127.0.0.1:4001',
