@@ -5,8 +5,7 @@
  */
 import { startReferenceBackends } from '../backends/start-reference-backends.js';
 import { ConfigError, createGateway, DEV_JWT_SECRET, onShutdownSignal, signDevToken } from '../src/index.js';
-import { serviceUrlEnv } from '../services/index.js';
-import { gatewayApp, loadAppConfig } from './gateway-app.js';
+import { gatewayApp, loadAppConfig, serviceUrlEnv } from './gateway-app.js';
 
 const backends = await startReferenceBackends({ latencyMs: Number(process.env.BACKEND_LATENCY_MS ?? 0) });
 

@@ -2,14 +2,11 @@ import { forbidden, requireViewer } from '../src/index.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { intInRange } from './validate-args.js';
 
+/**
+ * The users' fields that need code; `Query.viewer` and `Query.user(id)` are `@connect`
+ * fields (schema/user.graphql).
+ */
 export const userResolvers: Resolvers = {
-  Query: {
-    viewer: (_parent, _args, ctx) => ctx.loaders.user.load(requireViewer(ctx)),
-    user: (_parent, { id }, ctx) => {
-      requireViewer(ctx);
-      return ctx.loaders.user.load(id);
-    },
-  },
   User: {
     // Email is personal data: a user sees their own, nobody else's.
     email: (user, _args, ctx) =>

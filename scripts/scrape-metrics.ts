@@ -5,12 +5,11 @@
  */
 import { Writable } from 'node:stream';
 import { startReferenceBackends } from '../backends/start-reference-backends.js';
-import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
+import { gatewayApp, loadAppConfig, serviceUrlEnv } from '../app/gateway-app.js';
 import { DEV_JWT_SECRET } from '../src/config/dev-secrets.js';
 import { signDevToken } from '../src/edge/sign-dev-token.js';
 import { createGateway } from '../src/gateway.js';
 import { createLogger } from '../src/observability/create-logger.js';
-import { serviceUrlEnv } from '../services/index.js';
 
 const backends = await startReferenceBackends();
 const config = loadAppConfig({

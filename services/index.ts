@@ -1,38 +1,15 @@
 import { defineService, type LoadersOf, type ServicesOf } from '../src/index.js';
-import { createCatalogLoaders, createCatalogService } from './catalog-service.js';
 import { createOrdersLoaders, createOrdersService } from './orders-service.js';
 import { createRecommendationsService, type RecommendationsLoaders } from './recommendations-service.js';
-import { createUsersLoaders, createUsersService } from './users-service.js';
 
 /**
- * The app's code-defined backends. Adding one is one entry here, one service file in
- * this folder, one schema file and one resolver file; nothing in `src/` changes.
+ * The app's code-defined backends: those a `@source` cannot declare (orders: writes with
+ * `If-Match` and idempotency keys, the change feed; recommendations: ids the catalog's
+ * loader turns into products). Adding one is one entry here, one service file in this
+ * folder, one schema file and one resolver file; nothing in `src/` changes. The users and
+ * catalog backends are declared in the schema (schema/user.graphql, schema/catalog.graphql).
  */
 export const SERVICES = {
-  users: defineService({
-    urlEnv: 'USERS_URL',
-    cacheKind: 'user',
-    defaults: {
-      maxBatchSize: 100,
-      connections: 32,
-      bulkhead: { maxConcurrent: 64, maxQueue: 256 },
-      cache: { freshMs: 60_000, staleMs: 3_600_000 },
-    },
-    createService: createUsersService,
-    createLoaders: createUsersLoaders,
-  }),
-  catalog: defineService({
-    urlEnv: 'CATALOG_URL',
-    cacheKind: 'product',
-    defaults: {
-      maxBatchSize: 200,
-      connections: 32,
-      bulkhead: { maxConcurrent: 64, maxQueue: 256 },
-      cache: { freshMs: 300_000, staleMs: 86_400_000 },
-    },
-    createService: createCatalogService,
-    createLoaders: createCatalogLoaders,
-  }),
   orders: defineService({
     urlEnv: 'ORDERS_URL',
     cacheKind: 'order',
@@ -60,16 +37,14 @@ export const SERVICES = {
   }),
 };
 
-export type ServiceName = keyof typeof SERVICES;
-export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+/** The code-defined backends' names (app/gateway-app.ts lists every backend's). */
+export type CodeServiceName = keyof typeof SERVICES;
 
-/** The domain clients, one per backend: `ctx.services.orders.updateOrder(…)`. */
+/** The domain clients, one per code-defined backend: `ctx.services.orders.updateOrder(…)`. */
 export type Services = ServicesOf<typeof SERVICES>;
 
-/** Every service's per-request loaders, flattened: `ctx.loaders.product.load(id)`. */
+/**
+ * Every code-defined service's per-request loaders, flattened: `ctx.loaders.order.load(id)`.
+ * The schema's sources are loaded through `connectorLoader(ctx, …)`.
+ */
 export type Loaders = LoadersOf<typeof SERVICES>;
-
-/** The environment that points the gateway at these backends (`USERS_URL=…`, …). */
-export function serviceUrlEnv(urls: Readonly<Record<ServiceName, string>>): Record<string, string> {
-  return Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICES[name].urlEnv, urls[name]]));
-}

@@ -18,6 +18,7 @@ export { onShutdownSignal } from './graceful-shutdown.js';
 export { withConnectors } from './connectors/with-connectors.js';
 export { ConnectorSchemaError } from './connectors/connector-schema-error.js';
 export { CONNECTOR_DIRECTIVES_SDL } from './connectors/connector-directives.js';
+export { connectorLoader, type ConnectorLoader, type ConnectorLoaderSpec } from './connectors/connector-loader.js';
 export { signDevToken } from './edge/sign-dev-token.js';
 
 // What resolvers get and use.

@@ -8,7 +8,7 @@ export interface CacheTtl {
 
 /** The gateway-wide cache settings. */
 export interface CacheSettings {
-  /** First segment of every key: `<prefix>:v1:product:p7`. @default "mgw" */
+  /** First segment of every key: `<prefix>:v1:order:o7`. @default "mgw" */
   keyPrefix: string;
   /** Entries the in-process L1 keeps (LRU). @default 10000 */
   l1MaxEntries: number;

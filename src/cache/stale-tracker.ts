@@ -34,6 +34,12 @@ export class StaleTracker {
     return derived;
   }
 
+  /** Where `value` came from and how old it is, if it was served stale. */
+  markOf(value: unknown): { readonly service: string; readonly ageSeconds: number } | undefined {
+    if (this.marks === null || typeof value !== 'object' || value === null) return undefined;
+    return this.marks.get(value);
+  }
+
   /** Remembers that this value is a stale stand-in from `service`. */
   mark(value: unknown, service: string, ageSeconds: number): void {
     if (typeof value !== 'object' || value === null) return;

@@ -43,6 +43,7 @@ directive @source(
 Resolves the field with one GET to a @source. get is a path with variables:
 {$args.x} (an argument), {$this.x} (a field of the parent), {$batch.x} (as $this,
 but every parent of the request in one call), {$viewer.id} (the signed-in viewer).
+A field without @connect on the same type keeps its resolver in code.
 """
 directive @connect(
   "The @source name."
@@ -51,8 +52,12 @@ directive @connect(
   get: String!
   "The part of the JSON body the field gets: a dotted path such as items; the whole body when absent."
   selection: String
-  "With {$batch.x} or a key argument: the field of each returned item that equals the parent's x."
+  "With {$batch.x}, a key argument or {$viewer.id}: the field of each returned item that equals the key."
   batchKey: String
+  "UNAUTHENTICATED, and no backend call, without a signed-in viewer (implied by {$viewer.id})."
+  requiresViewer: Boolean = false
+  "Most entries of each list argument in get; more is BAD_USER_INPUT, and no backend call."
+  maxItems: Int
 ) on FIELD_DEFINITION
 
 "GATEWAY_CONFIG services.<name>.breaker."

@@ -5,6 +5,7 @@ import type { CallContext } from '../upstream/call-context.js';
 import { createBatchLoader } from '../loaders/create-batch-loader.js';
 import type { JsonSelection } from './json-selection.js';
 import { scopedEntityCache } from './scoped-entity-cache.js';
+import { matchesCache, type StoredMatches } from './stored-matches.js';
 import type { ConnectorAnswer, ConnectorMatches, SourceConnector } from './source-connector.js';
 
 /**
@@ -39,7 +40,7 @@ export function createConnectorRequestLoaders(connector: SourceConnector, call: 
         loader = createBatchLoader<ConnectorMatches>({
           maxBatchSize: client.settings.maxBatchSize,
           fetchMany: (keys) => connector.getBatch(pathWithHole, batchKey, selection, keys, call),
-          cache: scopedEntityCache(connector.cache as EntityCache<ConnectorMatches>, scopeOf(shape)),
+          cache: matchesCache(scopedEntityCache(connector.cache as EntityCache<StoredMatches>, scopeOf(shape))),
           stale: call.stale,
           onBatch: client.onBatch,
         });

@@ -1,6 +1,7 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import type { GatewayContext } from '../gateway-context.js';
 import { requireViewer } from '../edge/require-viewer.js';
+import { badUserInput } from '../errors/client-errors.js';
 import { badBody, isJsonObject } from '../upstream/expect-json.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { connectorLoadersKey, type ConnectorRequestLoaders } from './connector-request-loaders.js';
@@ -41,6 +42,12 @@ export function createConnectorResolver(field: ConnectorField): ConnectorResolve
     const loaders = (ctx.loaders as unknown as Record<string, ConnectorRequestLoaders | undefined>)[key];
     if (loaders === undefined) throw new Error(`No loaders for source "${field.source}": the gateway was built without its service`);
     const viewerId = field.needsViewer ? requireViewer(ctx) : null;
+    for (const limit of field.listLimits) {
+      const value = args[limit.argument];
+      if (Array.isArray(value) && value.length > limit.max) {
+        throw badUserInput(`${limit.argument} may hold at most ${limit.max} ${limit.noun}`, { argument: limit.argument, max: limit.max, actual: value.length });
+      }
+    }
     const valueOf = (variable: TemplateVariable): TemplateValue => {
       switch (variable.namespace) {
         case 'args':

@@ -71,8 +71,18 @@ export interface ConnectorField {
   selection: JsonSelection;
   batch: ConnectorBatch | null;
   returns: ConnectorReturn;
-  /** Uses `{$viewer.id}`: UNAUTHENTICATED without a viewer. */
+  /** Uses `{$viewer.id}`, or says `requiresViewer: true`: UNAUTHENTICATED without a viewer. */
   needsViewer: boolean;
+  /** `maxItems`: the list arguments in `get` it limits; empty without it. */
+  listLimits: readonly ListLimit[];
+}
+
+/** A list argument that may hold at most `max` entries (`@connect(maxItems:)`). */
+export interface ListLimit {
+  argument: string;
+  max: number;
+  /** What the list holds, for the message: `ids` for `[ID!]`. */
+  noun: string;
 }
 
 /** Every connector of an app's schema, and the schema files with the directives removed. */
@@ -298,8 +308,13 @@ function readField(
     }
   } else if (batchKey !== undefined) {
     const argumentVariables = template.variables.filter((variable) => variable.namespace === 'args');
+    const viewerVariables = template.variables.filter((variable) => variable.namespace === 'viewer');
     const names = new Set(argumentVariables.map((variable) => variable.name));
-    if (names.size !== 1 || argumentVariables.length !== 1) {
+    if (argumentVariables.length === 0 && viewerVariables.length === 1) {
+      // `/users?ids={$viewer.id}`: the viewer's own entity, through the same loader as
+      // every other lookup of that shape (`Query.viewer` and `Query.user(id)` share a call).
+      batch = { key: viewerVariables[0]!, batchKey, keyIsList: false };
+    } else if (names.size !== 1 || argumentVariables.length !== 1) {
       report(
         `batchKey needs one key to batch: a {$batch.<field>}, or exactly one {$args.<argument>} (get has ${argumentVariables.length === 0 ? 'none' : argumentVariables.map((v) => v.text).join(', ')})`,
       );
@@ -322,6 +337,18 @@ function readField(
       }
     }
   }
+  const listLimits: ListLimit[] = [];
+  const maxItems = args.maxItems as number | null | undefined;
+  if (maxItems !== undefined && maxItems !== null) {
+    const listArguments = [...new Set(template.variables.filter((v) => v.namespace === 'args').map((v) => v.name))]
+      .map((name) => field.args.find((a) => a.name === name))
+      .filter((argument) => argument !== undefined && isListType(nullable(argument.type)));
+    if (maxItems < 1) report(`maxItems: expected at least 1, got ${maxItems}`);
+    else if (listArguments.length === 0) report('maxItems: get has no list argument ({$args.<list argument>}) to limit');
+    for (const argument of listArguments) {
+      listLimits.push({ argument: argument!.name, max: maxItems, noun: `${getNamedType(argument!.type).name.toLowerCase()}s` });
+    }
+  }
   if (problems.length > before) return null;
   return {
     file,
@@ -332,7 +359,8 @@ function readField(
     selection,
     batch,
     returns,
-    needsViewer: template.variables.some((variable) => variable.namespace === 'viewer'),
+    needsViewer: args.requiresViewer === true || template.variables.some((variable) => variable.namespace === 'viewer'),
+    listLimits,
   };
 }
 

@@ -62,5 +62,5 @@ type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) ext
 /** The domain clients of these definitions by name: `ctx.services.orders.updateOrder(…)`. */
 export type ServicesOf<D extends ServiceDefinitions> = Services<D>;
 
-/** Every definition's per-request loaders, flattened: `ctx.loaders.product.load(id)`. */
+/** Every definition's per-request loaders, flattened: `ctx.loaders.order.load(id)`. */
 export type LoadersOf<D extends ServiceDefinitions> = UnionToIntersection<{ [K in keyof D]: ReturnType<D[K]['createLoaders']> }[keyof D]>;

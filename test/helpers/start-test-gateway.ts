@@ -4,11 +4,10 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { type GatewayConfig } from '../../src/config/gateway-config.js';
 import { withConnectors } from '../../src/connectors/with-connectors.js';
 import type { GatewayApp, SchemaFile } from '../../src/gateway-app.js';
-import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
+import { gatewayApp, loadAppConfig, SERVICE_NAMES, serviceUrlEnv, type ServiceName } from '../../app/gateway-app.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/create-logger.js';
-import { SERVICE_NAMES, serviceUrlEnv, type ServiceName } from '../../services/index.js';
 import { writeTempFile } from './write-temp-file.js';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef';

@@ -29,13 +29,13 @@ describe('tiered cache: L1 in process, L2 in a real Redis shared by instances', 
 
   it('stores entries in Redis under a namespaced, versioned key', async () => {
     await a.gateway.cache.settled();
-    const raw = await redis.get(`${keyPrefix}:v1:product:p7`);
+    const raw = await redis.get(`${keyPrefix}:v1:source.catalog:bdrTeXnoDWkEzrX41oC2FD:p7`);
     expect(raw).not.toBeNull();
     const stored = JSON.parse(raw!) as { value: { v: { id: string }; t: number; x: number } };
     expect(stored.value.v.id).toBe('p7');
     // The hard TTL of products is 24 h.
     expect(stored.value.x - stored.value.t).toBe(86_400_000);
-    const ttl = await redis.pTTL(`${keyPrefix}:v1:product:p7`);
+    const ttl = await redis.pTTL(`${keyPrefix}:v1:source.catalog:bdrTeXnoDWkEzrX41oC2FD:p7`);
     expect(ttl).toBeGreaterThan(86_000_000);
   });
 

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
-import { serviceUrlEnv } from '../../services/index.js';
+import { serviceUrlEnv } from '../../app/gateway-app.js';
 
 const ROOT = new URL('../../', import.meta.url);
 

@@ -6,7 +6,7 @@ import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { connectRedis, deleteKeys, REDIS_URL, uniqueKeyPrefix } from '../helpers/shared-redis.js';
 import { spawnGatewayProcess, type GatewayProcess } from '../helpers/spawn-gateway-process.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
-import { serviceUrlEnv } from '../../services/index.js';
+import { serviceUrlEnv } from '../../app/gateway-app.js';
 
 const SECRET = 'multi-instance-secret-0123456789';
 

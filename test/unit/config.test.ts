@@ -4,7 +4,7 @@ import { DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET } from '../../src/config/dev-secr
 import { type GatewayConfig } from '../../src/config/gateway-config.js';
 import { type LoadConfigOptions } from '../../src/config/load-config.js';
 import { loadAppConfig } from '../../app/gateway-app.js';
-import type { ServiceName } from '../../services/index.js';
+import type { ServiceName } from '../../app/gateway-app.js';
 
 const URLS = {
   USERS_URL: 'http://127.0.0.1:4001',

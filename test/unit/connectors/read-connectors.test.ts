@@ -165,7 +165,7 @@ const SCHEMA_ERRORS: [string, string][] = [
     'reviews.graphql: @source(name: "reviews"): breaker.slowCallMs: expected less than timeoutMs (100), got 200',
   ],
   // @connect: the directive itself.
-  [withSource('extend type Query { r: Review @connect(source: "reviews", get: "/r", method: "POST") }'), 'reviews.graphql: Query.r: unknown argument(s) method (expected source, get, selection, batchKey)'],
+  [withSource('extend type Query { r: Review @connect(source: "reviews", get: "/r", method: "POST") }'), 'reviews.graphql: Query.r: unknown argument(s) method (expected source, get, selection, batchKey, requiresViewer, maxItems)'],
   [withSource('extend type Query { r: Review @connect(get: "/r") }'), 'reviews.graphql: Query.r: Argument "source" of required type "String!" was not provided.'],
   [withSource('extend type Query { r: Review @connect(source: "revs", get: "/r") }'), 'reviews.graphql: Query.r: @connect(source: "revs"): no @source has that name (declared: reviews)'],
   ['extend type Query { r: Boolean @connect(source: "revs", get: "/r") }', 'reviews.graphql: Query.r: @connect(source: "revs"): no @source has that name (none is declared)'],
@@ -195,7 +195,36 @@ const SCHEMA_ERRORS: [string, string][] = [
   [withSource('extend interface Node { r: Review @connect(source: "reviews", get: "/r") }'), 'reviews.graphql: Node.r: @connect is read only on fields of object types, not interfaces'],
   [withSource('extend type Query { r: [[Review]] @connect(source: "reviews", get: "/r") }'), 'reviews.graphql: Query.r: returns a list of lists, which a connector cannot build'],
   [withSource('extend type Query { r: Thing @connect(source: "reviews", get: "/r") }'), 'reviews.graphql: Query.r: returns Thing, an interface or union: a connector cannot tell which type each item is'],
+  // maxItems.
+  [withSource('extend type Query { r(id: ID!): Review @connect(source: "reviews", get: "/r?ids={$args.id}", maxItems: 10) }'), 'reviews.graphql: Query.r: maxItems: get has no list argument ({$args.<list argument>}) to limit'],
+  [withSource('extend type Query { r(ids: [ID!]!): [Review] @connect(source: "reviews", get: "/r?ids={$args.ids}", batchKey: "id", maxItems: 0) }'), 'reviews.graphql: Query.r: maxItems: expected at least 1, got 0'],
 ];
+
+describe('readConnectors: requiresViewer, maxItems and the viewer as a batch key', () => {
+  const fieldsOf = (body: string) => readConnectors([BASE, { name: 'reviews.graphql', sdl: withSource(body) }]).fields;
+
+  it('requiresViewer: true makes a field need a viewer without naming it in the URL; false and absent do not', () => {
+    const fields = fieldsOf(`extend type Query {
+      a(id: ID!): Review @connect(source: "reviews", get: "/r?ids={$args.id}", selection: "items", batchKey: "id", requiresViewer: true)
+      b(id: ID!): Review @connect(source: "reviews", get: "/r?ids={$args.id}", selection: "items", batchKey: "id", requiresViewer: false)
+      c(id: ID!): Review @connect(source: "reviews", get: "/r?ids={$args.id}", selection: "items", batchKey: "id")
+    }`);
+    expect(fields.map((f) => [f.fieldName, f.needsViewer])).toEqual([['a', true], ['b', false], ['c', false]]);
+  });
+
+  it('maxItems limits each list argument in get, naming what the list holds', () => {
+    const [field] = fieldsOf('extend type Query { r(ids: [ID!]!, tags: [String!]): [Review]! @connect(source: "reviews", get: "/r?ids={$args.ids}", selection: "items", batchKey: "id", maxItems: 100) }');
+    expect(field!.listLimits).toEqual([{ argument: 'ids', max: 100, noun: 'ids' }]);
+    const [plain] = fieldsOf('extend type Query { r(ids: [ID!]!): [Review]! @connect(source: "reviews", get: "/r?ids={$args.ids}", selection: "items", batchKey: "id") }');
+    expect(plain!.listLimits).toEqual([]);
+  });
+
+  it('{$viewer.id} is the batch key of a field without argument keys, and needs a viewer', () => {
+    const [field] = fieldsOf('extend type Query { me: Review @connect(source: "reviews", get: "/r?ids={$viewer.id}", selection: "items", batchKey: "id") }');
+    expect(field!.batch).toEqual({ key: { namespace: 'viewer', name: 'id', text: '{$viewer.id}' }, batchKey: 'id', keyIsList: false });
+    expect(field!.needsViewer).toBe(true);
+  });
+});
 
 describe('readConnectors: every schema error names the file, the field or source, and the problem', () => {
   it.each(SCHEMA_ERRORS.map(([sdl, expected]) => ({ sdl, expected })))('$expected', ({ sdl, expected }) => {
