@@ -53,6 +53,7 @@ export function createServiceSet(
       timeoutMs: serviceSettings.timeoutMs,
       connections: serviceSettings.connections,
       observer: deps.observer,
+      ...(deps.now === undefined ? {} : { now: deps.now }),
     });
     const policy = createServicePolicy(name, serviceSettings, {
       logger: deps.logger.child({ service: name }),

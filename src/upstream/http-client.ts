@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool } from 'undici';
 import { UpstreamError } from './upstream-error.js';
@@ -28,6 +29,8 @@ export interface HttpClientOptions {
   maxResponseBytes?: number;
   /** Told the outcome and duration of every attempt (metrics, health). */
   observer?: UpstreamObserver;
+  /** The clock the request's deadline was set by, for the time left it tells the backend. @default systemClock */
+  now?: Clock;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -77,6 +80,7 @@ const NO_STATUSES: readonly number[] = [];
 /** Creates the undici pool and the failure classifier for one backend. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { service } = options;
+  const now = options.now ?? systemClock;
   const base = new URL(options.baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 1000;
@@ -93,7 +97,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function request(req: UpstreamRequest): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     const attemptTimeoutMs = req.timeoutMs ?? timeoutMs;
-    if (req.deadlineAt !== undefined) headers[REQUEST_TIMEOUT_HEADER] = requestTimeoutValue(req.deadlineAt, attemptTimeoutMs);
+    if (req.deadlineAt !== undefined) headers[REQUEST_TIMEOUT_HEADER] = requestTimeoutValue(req.deadlineAt, attemptTimeoutMs, now());
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
