@@ -21,9 +21,10 @@ interface CpuProfile {
 const AREAS: [string, RegExp][] = [
   ['gc', /^\(garbage collector\)$/],
   ['idle', /^\((idle|program)\)$/],
+  ['start-up: module loading (not per request)', /node:internal\/modules|^(wrapSafe|compileSourceTextModule|internalModuleStat|openFileHandle|readFileUtf8|realpathSync|compileForInternalLoader|fstat)$/],
   ['rate limits (ours)', /src\/edge\/(client-rate-limiter|sliding-window-limiter|field-rate-limits)/],
   ['auth (jose + ours)', /node_modules\/jose|src\/edge\/(authenticate|remote-key-set)/],
-  ['graphql execution (graphql-js / graphql-jit)', /node_modules\/(graphql|graphql-jit)\/.*execut|node_modules\/graphql-jit/],
+  ['graphql execution (graphql-js / graphql-jit)', /node_modules\/(graphql|graphql-jit)\/.*execut|node_modules\/graphql-jit|node_modules\/@graphql-tools\/executor|src\/execution\//],
   ['graphql parse + validate', /node_modules\/graphql\/(language|validation)/],
   ['our plugins', /src\/plugins\//],
   ['metrics (prom-client, envelop prometheus)', /node_modules\/(prom-client|@envelop\/prometheus)/],
