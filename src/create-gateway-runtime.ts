@@ -104,6 +104,7 @@ export function createGatewayRuntime(config: GatewayConfig, declared: GatewayApp
     secret: config.jwtSecret,
     jwks: config.jwks === null || keySet === null ? null : { ...config.jwks, keySet },
     tierClaim: config.rateLimitTierClaim,
+    ...clock,
   });
   const syncTokens = createSyncTokenCodec({ secret: config.syncTokenSecret, ttlSeconds: config.syncTokenTtlSeconds, ...clock });
   return {

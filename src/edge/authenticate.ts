@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { isKeySetUnavailableError } from './key-set-unavailable-error.js';
@@ -48,6 +49,8 @@ export interface AuthenticatorOptions {
   cacheSize?: number;
   /** The claim that names the viewer's rate-limit tier (RATE_LIMIT_TIER_CLAIM). @default 'tier' */
   tierClaim?: string;
+  /** The clock of `exp`/`nbf` checks and of the verified-token cache. @default systemClock */
+  now?: Clock;
 }
 
 type Authenticated = AuthResult & { status: 'authenticated' };
@@ -76,6 +79,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   const jwks = options.jwks ?? null;
   const userClaim = jwks?.userClaim ?? 'sub';
   const tierClaim = options.tierClaim ?? 'tier';
+  const now = options.now ?? systemClock;
   const jwksOptions = {
     algorithms: [...JWKS_ALGORITHMS],
     requiredClaims: ['exp'],
@@ -86,7 +90,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
   // (and refused) every time, and an expired one is never served from here. A token of
   // the provider also carries the key-set generation it was verified under: once the
   // keys change, it is verified again, so a removed key stops working for it too.
-  const verified = new LRUCache<string, { result: Authenticated; generation: number | null }>({ max: options.cacheSize ?? 10_000 });
+  const verified = new LRUCache<string, { result: Authenticated; generation: number | null }>({
+    max: options.cacheSize ?? 10_000,
+    // Entries expire by the same clock as the tokens' `exp`.
+    perf: { now },
+    ttlResolution: 0,
+  });
 
   const accept = (payload: JWTPayload, claim: string, generation: number | null, token: string): AuthResult => {
     const viewerId = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
@@ -94,7 +103,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     const tier = Object.hasOwn(payload, tierClaim) ? payload[tierClaim] : undefined;
     const result: Authenticated = { status: 'authenticated', viewerId };
     if (typeof tier === 'string' && TIER.test(tier)) result.tier = tier;
-    verified.set(token, { result, generation }, { ttl: Math.max(1, (payload.exp ?? 0) * 1000 - Date.now()) });
+    verified.set(token, { result, generation }, { ttl: Math.max(1, (payload.exp ?? 0) * 1000 - now()) });
     return result;
   };
 
@@ -116,13 +125,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     }
     try {
       if (alg === 'HS256' && secret !== null) {
-        const { payload } = await jwtVerify(token, secret, { algorithms: HS256, requiredClaims: ['exp'] });
+        const { payload } = await jwtVerify(token, secret, { algorithms: HS256, requiredClaims: ['exp'], currentDate: new Date(now()) });
         return accept(payload, 'sub', null, token);
       }
       if (typeof alg === 'string' && JWKS_ALGORITHMS.includes(alg) && jwks !== null) {
         // The generation before the key lookup: a key set fetched meanwhile re-verifies once more, never less.
         const generation = jwks.keySet.generation();
-        const { payload } = await jwtVerify(token, jwks.keySet.getKey, jwksOptions);
+        const { payload } = await jwtVerify(token, jwks.keySet.getKey, { ...jwksOptions, currentDate: new Date(now()) });
         return accept(payload, userClaim, generation, token);
       }
       return { status: 'invalid', reason: 'disallowed_algorithm' };
