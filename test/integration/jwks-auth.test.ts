@@ -17,7 +17,8 @@ const unauthenticated = (message = 'The access token is not valid') => ({
 
 /** The gateway with HS256 (the test secret) and a local identity provider, on a clock the test moves. */
 async function gatewayFor(idp: JwksServer, env: Record<string, string> = {}, gatewayConfig: Record<string, unknown> = {}) {
-  const clock = { at: 1_000_000 };
+  // Starts at the real time: tokens are signed with real `iat`/`exp`, and the gateway checks them on this clock.
+  const clock = { at: Date.now() };
   const t = await startTestGateway(
     { JWT_JWKS_URL: idp.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, CLIENT_RATE_LIMIT: '100000/60', ...env },
     { now: () => clock.at, ...(Object.keys(gatewayConfig).length === 0 ? {} : { gatewayConfig }) },
