@@ -26,7 +26,9 @@ describe('Redis down at start-up', () => {
   it('starts, answers from the backends at once, stays ready, and shows Redis as degraded', async () => {
     const [first, elapsed] = await timed(() => t.gql('{ product(id: "p1") { id } }'));
     expect(first.body).toEqual({ data: { product: { id: 'p1' } } });
-    expect(elapsed).toBeLessThan(250);
+    // Not held up by Redis: well under its 500 ms connect timeout (and the 50 ms lookup
+    // timeout is all a lookup may cost), with room for a loaded CI machine.
+    expect(elapsed).toBeLessThan(450);
     await waitForRedisState(t, 'degraded');
     expect(await health(t, '/health/ready')).toEqual({ status: 200, body: { status: 'ready' } });
     expect((await health(t, '/health/detailed')).body.redis).toBe('degraded');
