@@ -12,6 +12,7 @@
  * breaker, a request deadline, metrics, logs. A backend call simply times out
  * after TIMEOUT_MS (undici's headers/body timeouts).
  */
+import type { ProductRecord } from '../services/records.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,14 +31,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-interface Product {
-  id: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-  imageUrl: string | null;
-  rating: number | null;
-}
+/** The catalog's product, as the backend contract gives it. */
+type Product = ProductRecord;
 interface User {
   id: string;
   name: string;

@@ -222,9 +222,9 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
     },
     async close(options = {}) {
       await http.close(options.drainMs ?? config.shutdownDrainMs);
-      await services.close();
+      // Persisted-query writes still under way go to Redis, which the runtime closes.
       await persistedQueries.settled();
-      await cache.close();
+      await runtime.close();
       await yoga.dispose();
     },
   };

@@ -9,8 +9,9 @@ import type { StaleTracker } from './stale-tracker.js';
  * A resolver cannot forget it. Fields without a resolver return parts of their parent,
  * which was noted where it was resolved. Mutates the schema's resolvers in place.
  *
- * Cost: one `marks === null` check per such field in the usual request, which served
- * nothing stale; a promise result is only chained when something is marked.
+ * Cost per such field: a synchronous result is checked at once (one `marks === null`
+ * test in the usual request, which served nothing stale); a promise result gets one
+ * `.then`, since a loader may mark it stale only when it settles.
  */
 export function noteStaleFields(schema: GraphQLSchema, staleOf: (context: unknown) => StaleTracker | undefined): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
