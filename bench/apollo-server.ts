@@ -15,9 +15,10 @@ import { createRequestContext } from '../src/create-request-context.js';
 import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
 import type { GatewayContext } from '../src/gateway-context.js';
 import { upstreamErrorToGraphQL } from '../src/errors/upstream-error-to-graphql.js';
+import { createClientLabels } from '../src/observability/client-labels.js';
 import { createLogger } from '../src/observability/create-logger.js';
+import { createRequestScopeFactory } from '../src/request-scope.js';
 import { resolveRequestId } from '../src/observability/request-id.js';
-import { createRequestDeadline } from '../src/upstream/request-deadline.js';
 import { isUpstreamError } from '../src/upstream/upstream-error.js';
 import { runChild } from './child-protocol.js';
 
@@ -28,6 +29,7 @@ runChild(async () => {
   // The gateway's own runtime (backends, policies, cache, auth, sync tokens, schema with the
   // app's connectors): Apollo differs from the gateway only by the server in front of it.
   const { schema, services, authenticate, syncTokens } = createGatewayRuntime(config, gatewayApp, { logger });
+  const createScope = createRequestScopeFactory({ logger, clientLabels: createClientLabels({ limit: config.clientLabelsMax }), deadlineMs: config.requestDeadlineMs });
 
   const server = new ApolloServer<GatewayContext>({
     schema,
@@ -48,18 +50,18 @@ runChild(async () => {
       const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
       res.setHeader('x-request-id', requestId);
       const authorization = req.headers.authorization;
-      // yoga ties the deadline to the fetch Request's signal; here the response's end clears it.
-      const deadline = createRequestDeadline(config.requestDeadlineMs);
-      res.once('close', () => deadline.dispose());
-      return createRequestContext(
-        {
-          requestId,
-          auth: await authenticate(authorization === undefined ? null : authorization),
-          deadline,
-          clientIp: req.socket.remoteAddress ?? 'unknown',
+      // The request's scope as the gateway's request handler builds it; the response's end clears its deadline.
+      const scope = createScope({
+        requestId,
+        auth: await authenticate(authorization === undefined ? null : authorization),
+        clientIp: req.socket.remoteAddress ?? 'unknown',
+        header: (name) => {
+          const value = req.headers[name];
+          return Array.isArray(value) ? value[0] : value;
         },
-        { services, logger, syncTokens },
-      );
+      });
+      res.once('close', () => scope.deadline.dispose());
+      return createRequestContext(scope, { services, syncTokens });
     },
   });
 

@@ -3,12 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import type { YogaServerOptions } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from './config/gateway-config.js';
-import { clientIdOf, rateLimitTierOf } from './create-request-context.js';
 import type { ClientRateLimiter } from './edge/client-rate-limiter.js';
 import type { PersistedQueryStore } from './edge/persisted-query-store.js';
 import type { RegistrationRateLimiter } from './edge/registration-rate-limiter.js';
 import type { GatewayContext } from './gateway-context.js';
-import type { ClientLabels } from './observability/client-labels.js';
 import type { GatewayMetrics } from './observability/create-gateway-metrics.js';
 import type { Logger } from './observability/create-logger.js';
 import { useAccessLog } from './plugins/use-access-log.js';
@@ -27,13 +25,14 @@ import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useProductionHardening } from './plugins/use-production-hardening.js';
 import { usePublicCaching } from './plugins/use-public-caching.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
-import type { useRequestDeadline } from './plugins/use-request-deadline.js';
-import type { RequestIdServerContext, useRequestId } from './plugins/use-request-id.js';
+import { useRequestIdHeader } from './plugins/use-request-id-header.js';
+import type { RequestScopeServerContext } from './request-scope.js';
+import type { ClientLabels } from './observability/client-labels.js';
 import { useStaleWarnings } from './plugins/use-stale-warnings.js';
 import { useStreamedErrorMasking } from './plugins/use-streamed-error-masking.js';
 
 /** What yoga takes as the plugins of the gateway's server and request contexts. */
-export type GatewayPlugins = NonNullable<YogaServerOptions<RequestIdServerContext, GatewayContext>['plugins']>;
+export type GatewayPlugins = NonNullable<YogaServerOptions<RequestScopeServerContext, GatewayContext>['plugins']>;
 
 export interface GatewayPluginDeps {
   config: GatewayConfig;
@@ -45,8 +44,6 @@ export interface GatewayPluginDeps {
   clientLimiter: ClientRateLimiter;
   persistedQueries: PersistedQueryStore;
   apqRegistrations: RegistrationRateLimiter;
-  requestIds: ReturnType<typeof useRequestId>;
-  deadlines: ReturnType<typeof useRequestDeadline>;
   compiledExecution: ReturnType<typeof useCompiledExecution>;
 }
 
@@ -56,21 +53,21 @@ export interface GatewayPluginDeps {
  * onResponse) in list order too, so the order carries these constraints:
  */
 export function createGatewayPlugins(deps: GatewayPluginDeps): GatewayPlugins {
-  const { config, schema, logger, registry, metrics, clientLabels, requestIds, deadlines } = deps;
+  const { config, schema, logger, registry, metrics, clientLabels } = deps;
+  // Every plugin reads the request's scope (request id, viewer, client, deadline) from the
+  // server context: the request handler built it once, before yoga saw the request.
   return [
-    // 1. First: every later plugin, log line and error can read the request id.
-    requestIds,
+    // 1. First: every response, refusals included, carries the request id.
+    useRequestIdHeader(),
     // 2. Before anything can refuse the request: refusals are logged and counted too.
-    useAccessLog(logger, requestIds.requestIdOf),
+    useAccessLog(logger),
     useGraphQLMetrics(registry, {}, clientLabels),
     // 3. Cheap refusals before parsing work: cross-site forms, the rest of a batch over the
     //    client limit (`handle` counted its first operation), app versions no longer served.
     useCsrfExceptGet(),
     useBatchRateLimit({
       maxBatch: config.limits.maxBatch,
-      // Only requests `handle` counted (it passes `auth`) are charged for the rest of their batch.
-      charge: ({ auth, clientIp }, requests) =>
-        auth === undefined ? undefined : deps.clientLimiter.hit(clientIdOf(auth, clientIp ?? 'unknown'), requests, rateLimitTierOf(auth)),
+      charge: (scope, requests) => deps.clientLimiter.hit(scope.clientId, requests, scope.rateLimitTier),
       onLimited: () => metrics.rateLimited('client'),
     }),
     useMinimumClientVersions(config.clients.minimumVersions),
@@ -92,19 +89,17 @@ export function createGatewayPlugins(deps: GatewayPluginDeps): GatewayPlugins {
     ...(config.production ? useProductionHardening() : []),
     // 6. Execution: @defer/@stream before compiled execution (which leaves operations with
     //    @defer/@stream to the standard executor the defer plugin set up), then masking of
-    //    streamed parts (their errors bypass yoga's masking), then the deadline, which must
-    //    wrap execution to end it.
+    //    streamed parts (their errors bypass yoga's masking).
     useDeferStream(),
     deps.compiledExecution,
     useStreamedErrorMasking(),
-    deadlines,
     // 7. What the result says, added to the executed result before it is serialized:
     //    stale warnings and the degradation summary (both from the request's stale tracker
     //    and errors), deprecation signals, request ids on errors.
     useStaleWarnings(),
     useDegradationSummary(),
     useDeprecationSignals({ schema, registry, prefix: config.metricsPrefix, clientLabels }),
-    useErrorRequestIds(requestIds.requestIdOf),
+    useErrorRequestIds(),
     // 8. HTTP headers from the result (partial → no-store), then caching (ETag on a body
     //    that is final), then compression last: it changes the body the ETag was taken of.
     usePartialResponseHeaders(),

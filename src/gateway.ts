@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config/gateway-config.js';
 import { createGatewayPlugins } from './create-gateway-plugins.js';
 import { createGatewayRuntime, type GatewayRuntimeDeps } from './create-gateway-runtime.js';
 import { createRequestContext } from './create-request-context.js';
+import { createRequestScopeFactory, scopeOf, type RequestScopeServerContext } from './request-scope.js';
 import { createClientRateLimiter } from './edge/client-rate-limiter.js';
 import { corsPolicy } from './edge/cors-policy.js';
 import { applyFieldRateLimits } from './edge/field-rate-limits.js';
@@ -24,13 +25,11 @@ import type { Logger } from './observability/create-logger.js';
 import { createOpsRoutes } from './observability/ops-routes.js';
 import { readVersion } from './observability/read-version.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
-import { useRequestDeadline } from './plugins/use-request-deadline.js';
-import { useRequestId, type RequestIdServerContext } from './plugins/use-request-id.js';
 import type { ServiceSet } from './services/create-service-set.js';
 
 export type GatewayDeps = GatewayRuntimeDeps;
 
-export type GatewayYoga = YogaServerInstance<RequestIdServerContext, GatewayContext>;
+export type GatewayYoga = YogaServerInstance<RequestScopeServerContext, GatewayContext>;
 
 /** One gateway instance: its own services, logger and yoga server; no globals. */
 export interface Gateway {
@@ -71,8 +70,8 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
   const { logger, registry, metrics, cache, services, keySet, authenticate, syncTokens, clock } = runtime;
   const version = readVersion();
   const startedAt = Date.now();
-  const requestIds = useRequestId();
-  const deadlines = useRequestDeadline(config.requestDeadlineMs, deps.now);
+  const clientLabels = createClientLabels({ limit: config.clientLabelsMax });
+  const createScope = createRequestScopeFactory({ logger, clientLabels, deadlineMs: config.requestDeadlineMs, ...clock });
   const schema = applyFieldRateLimits(runtime.schema, {
     limiter: createSlidingWindowLimiter({ redis: cache.redis, ...clock }),
     keyPrefix: config.cache.keyPrefix,
@@ -102,7 +101,7 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
   metrics.observeCompiledOperations(compiledExecution.compiledOperations);
   const http = createGracefulHttpServer({ limits: config.limits, logger });
 
-  const yoga: GatewayYoga = createYoga<RequestIdServerContext, GatewayContext>({
+  const yoga: GatewayYoga = createYoga<RequestScopeServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // Enforced by the request handler from Content-Length, before yoga (chunked bodies are
@@ -132,7 +131,7 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
       logger,
       registry,
       metrics,
-      clientLabels: createClientLabels({ limit: config.clientLabelsMax }),
+      clientLabels,
       clientLimiter,
       persistedQueries,
       apqRegistrations: createRegistrationRateLimiter({
@@ -140,22 +139,10 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
         windowMs: 60_000,
         ...clock,
       }),
-      requestIds,
-      deadlines,
       compiledExecution,
     }),
-    context: async ({ request, clientIp, auth }) =>
-      createRequestContext(
-        {
-          requestId: requestIds.requestIdOf(request),
-          // The request handler verified the token already; only requests that bypass it
-          // (yoga.fetch in tests) are verified here.
-          auth: auth ?? (await authenticate(request.headers.get('authorization'))),
-          deadline: deadlines.start(request),
-          clientIp: clientIp ?? 'unknown',
-        },
-        { services, logger, syncTokens },
-      ),
+    // The request handler built the request's scope (token verified, deadline started).
+    context: (serverContext) => createRequestContext(scopeOf(serverContext), { services, syncTokens }),
   });
 
   const health = {
@@ -191,6 +178,7 @@ export function createGateway(config: GatewayConfig, declared: GatewayApp, deps:
       clientLimiter,
       limits: config.limits,
       logger,
+      createScope,
       onClientLimited: () => metrics.rateLimited('client'),
       graphql: (req, res, context) => yoga.handle(req, res, context),
     }),

@@ -23,6 +23,7 @@ export { signDevToken } from './edge/sign-dev-token.js';
 
 // What resolvers get and use.
 export type { GatewayContext } from './gateway-context.js';
+export type { RequestScope } from './request-scope.js';
 export { requireViewer } from './edge/require-viewer.js';
 export { badUserInput, conflict, forbidden, notFound, syncTokenRejected } from './errors/client-errors.js';
 export type { SyncPosition, SyncTokenCodec } from './sync/sync-token-codec.js';

@@ -16,26 +16,18 @@ const NAME = /^[\w .~:/@+-]{1,64}$/;
 // Semantic versions and the usual build schemes (1.2.3-456, 2024.01.05.3, a commit hash).
 const VERSION = /^[\w.+-]{1,64}$/;
 
-const identities = new WeakMap<Request, ClientIdentity>();
+/** One header's value by its lower-case name (node's or the fetch API's headers alike). */
+export type HeaderReader = (name: string) => string | null | undefined;
 
 /**
  * The client of a request: `apollographql-client-name` / `-version` (what Apollo's
- * mobile clients send), else `x-client-name` / `x-client-version`. Read once per request.
+ * mobile clients send), else `x-client-name` / `x-client-version`. Read once per request,
+ * into its scope (`request-scope.ts`).
  */
-export function clientIdentityOf(request: Request): ClientIdentity {
-  let identity = identities.get(request);
-  if (identity === undefined) {
-    identity = readClientIdentity(request.headers);
-    identities.set(request, identity);
-  }
-  return identity;
-}
-
-/** The same, from headers alone. */
-export function readClientIdentity(headers: Headers): ClientIdentity {
+export function readClientIdentity(header: HeaderReader): ClientIdentity {
   return {
-    name: sanitize(headers.get('apollographql-client-name') ?? headers.get('x-client-name'), NAME),
-    version: sanitize(headers.get('apollographql-client-version') ?? headers.get('x-client-version'), VERSION),
+    name: sanitize(header('apollographql-client-name') ?? header('x-client-name'), NAME),
+    version: sanitize(header('apollographql-client-version') ?? header('x-client-version'), VERSION),
   };
 }
 
@@ -46,7 +38,7 @@ export function isClientName(name: string): boolean {
 
 // Private:
 
-function sanitize(value: string | null, allowed: RegExp): string {
+function sanitize(value: string | null | undefined, allowed: RegExp): string {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') return 'unknown';
   return allowed.test(trimmed) ? trimmed : 'invalid';

@@ -5,11 +5,10 @@ import type { Authenticate } from '../edge/authenticate.js';
 import type { QueryLimits } from '../edge/query-limits.js';
 import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from '../edge/request-body-limit.js';
 import { rateLimitHeaders, tooManyRequests } from '../edge/too-many-requests.js';
-import { clientIdOf, rateLimitTierOf } from '../create-request-context.js';
 import type { Logger } from '../observability/create-logger.js';
 import type { OpsExposure, OpsRoutes } from '../observability/ops-routes.js';
 import { resolveRequestId } from '../observability/request-id.js';
-import type { RequestIdServerContext } from '../plugins/use-request-id.js';
+import type { CreateRequestScope, RequestScopeServerContext } from '../request-scope.js';
 
 export interface RequestHandlerDeps {
   ops: OpsRoutes;
@@ -19,22 +18,23 @@ export interface RequestHandlerDeps {
   clientLimiter: ClientRateLimiter;
   limits: Pick<QueryLimits, 'maxBodyBytes'>;
   logger: Logger;
+  createScope: CreateRequestScope;
   onClientLimited(): void;
   /** yoga's node handler; it answers some requests (e.g. 415) synchronously and returns no promise. */
-  graphql(req: IncomingMessage, res: ServerResponse, context: RequestIdServerContext): Promise<unknown> | unknown;
+  graphql(req: IncomingMessage, res: ServerResponse, context: RequestScopeServerContext): Promise<unknown> | unknown;
 }
 
 /**
  * The node:http request listener, in the order that keeps abuse cheap: operations routes
  * (probes, metrics) first; a declared body over the limit refused from its headers; the
- * token verified once (for the client limit and for the request's context); the client
- * limit counted before the body is read; a chunked body counted as it arrives; then GraphQL.
+ * token verified once, into the request's scope (which the client limit, every plugin and
+ * every resolver read); the client limit counted before the body is read; a chunked body
+ * counted as it arrives; then GraphQL.
  */
 export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { ops, exposure, authenticate, clientLimiter, limits, logger } = deps;
   return (req, res) => {
-    const header = req.headers['x-request-id'];
-    const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
+    const requestId = resolveRequestId(firstValue(req.headers['x-request-id']));
     if (ops.handle(req, res, requestId, exposure)) return;
     const fail = (error: unknown) => {
       logger.error({ err: error, requestId }, 'request handler failed');
@@ -46,10 +46,17 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
       // Verified once here, for the limit and for the context: a forged `sub` must not
       // spend someone else's quota.
       const auth = await authenticate(req.headers.authorization ?? null);
-      const clientIp = req.socket.remoteAddress ?? 'unknown';
+      const scope = deps.createScope({ requestId, auth, clientIp: req.socket.remoteAddress ?? 'unknown', header: (name) => firstValue(req.headers[name]) });
+      // The deadline's timer goes with the response, whatever ends it: answered (an
+      // incremental @defer answer only once its last part is sent), or the client gone,
+      // which also stops every backend call of the request.
+      res.once('close', () => {
+        if (!res.writableFinished) scope.deadline.cancel(new Error('the client closed the connection'));
+        scope.deadline.dispose();
+      });
       // The client limit is checked before the body is even read: abuse costs one counter.
       // This counts one operation; a batch's others are counted once parsed (useBatchRateLimit).
-      const decision = await clientLimiter.hit(clientIdOf(auth, clientIp), 1, rateLimitTierOf(auth));
+      const decision = await clientLimiter.hit(scope.clientId, 1, scope.rateLimitTier);
       for (const [name, value] of Object.entries(rateLimitHeaders(decision))) res.setHeader(name, value);
       if (!decision.allowed) {
         deps.onClientLimited();
@@ -72,7 +79,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
         // there would be tested with Object.keys, one string per byte (7 ms for 64 KiB).
         (req as IncomingMessage & { body?: Readable }).body = Readable.from([read.body]);
       }
-      await deps.graphql(req, res, { requestId, clientIp, auth });
+      await deps.graphql(req, res, { scope });
     };
     serve().catch(fail);
   };
@@ -81,8 +88,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
 /** The operations listener (OPS_PORT): its routes, 404 for anything else. */
 export function createOpsHandler(ops: OpsRoutes): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const header = req.headers['x-request-id'];
-    const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
+    const requestId = resolveRequestId(firstValue(req.headers['x-request-id']));
     if (ops.handle(req, res, requestId, 'all')) return;
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
     res.end(JSON.stringify({ status: 'not_found' }));
@@ -90,6 +96,10 @@ export function createOpsHandler(ops: OpsRoutes): (req: IncomingMessage, res: Se
 }
 
 // Private:
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? header[0] : header;
+}
 
 /**
  * The body-size limit of a body that declares its length: 413 from Content-Length alone

@@ -1,4 +1,4 @@
-import { clientIdentityOf } from '../edge/client-identity.js';
+import type { ClientIdentity } from '../edge/client-identity.js';
 
 /** The two metric labels that say which app sent a request. */
 export interface ClientLabelValues {
@@ -17,8 +17,11 @@ export interface ClientLabelsOptions {
 
 /** Bounded client labels, shared by every metric that carries them. */
 export interface ClientLabels {
-  /** The labels of the request's client: its own pair while a slot is free, else `other`/`other`. Once per request. */
-  of(request: Request | undefined): ClientLabelValues;
+  /**
+   * The labels of a client: its own pair while a slot is free, else `other`/`other`.
+   * Once per request (its scope keeps them): each call counts as a use of the pair.
+   */
+  of(client: ClientIdentity): ClientLabelValues;
   /** Tells `listener` about every pair that gave its slot up, so its series can be dropped. */
   onEvict(listener: (labels: ClientLabelValues) => void): void;
 }
@@ -36,7 +39,6 @@ const OTHER: ClientLabelValues = { client_name: 'other', client_version: 'other'
 export function createClientLabels(options: ClientLabelsOptions = {}): ClientLabels {
   const { limit = 50, idleMs = 3_600_000, now = Date.now } = options;
   const lastUsed = new Map<string, { labels: ClientLabelValues; at: number }>();
-  const perRequest = new WeakMap<Request, ClientLabelValues>();
   const listeners: ((labels: ClientLabelValues) => void)[] = [];
 
   const bound = (name: string, version: string): ClientLabelValues => {
@@ -64,15 +66,8 @@ export function createClientLabels(options: ClientLabelsOptions = {}): ClientLab
   };
 
   return {
-    of(request) {
-      if (request === undefined) return UNKNOWN;
-      let labels = perRequest.get(request);
-      if (labels === undefined) {
-        const { name, version } = clientIdentityOf(request);
-        labels = bound(name, version);
-        perRequest.set(request, labels);
-      }
-      return labels;
+    of(client) {
+      return bound(client.name, client.version);
     },
     onEvict(listener) {
       listeners.push(listener);

@@ -2,17 +2,14 @@ import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gateway-context.js';
 import type { Logger } from '../observability/create-logger.js';
-import { clientIdentityOf } from '../edge/client-identity.js';
 import { isUnexpectedError } from '../errors/mask-error.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
+import { scopeOf, type RequestScope, type RequestScopeServerContext } from '../request-scope.js';
 
 interface RequestRecord {
   started: number;
-  requestId: string;
+  scope: RequestScope;
   operationName: string | null;
-  viewerId: string | null;
-  /** Why a bearer token was not accepted (`wrong_audience`, `unavailable`, …): a misconfigured JWT_AUDIENCE shows here. */
-  tokenRefused: string | null;
   errors: number;
 }
 
@@ -22,11 +19,11 @@ interface RequestRecord {
  * error line for every backend failure that reached the client, with what the client
  * never sees (status, kind).
  */
-export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => string): Plugin<GatewayContext> {
+export function useAccessLog(logger: Logger): Plugin<GatewayContext & RequestScopeServerContext> {
   const records = new WeakMap<Request, RequestRecord>();
   return {
-    onRequest({ request }) {
-      records.set(request, { started: performance.now(), requestId: requestIdOf(request), operationName: null, viewerId: null, tokenRefused: null, errors: 0 });
+    onRequest({ request, serverContext }) {
+      records.set(request, { started: performance.now(), scope: scopeOf(serverContext), operationName: null, errors: 0 });
     },
     onParams({ request, params }) {
       const record = records.get(request);
@@ -38,9 +35,6 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
       if (record !== undefined) {
         // The name in the document when the client sent none beside it.
         record.operationName ??= getOperationAST(args.document, args.operationName)?.name?.value ?? null;
-        if (context.auth.status === 'authenticated') record.viewerId = context.auth.viewerId;
-        else if (context.auth.status === 'invalid') record.tokenRefused = context.auth.reason;
-        else if (context.auth.status === 'unavailable') record.tokenRefused = 'unavailable';
       }
       const logErrors = (errors: readonly GraphQLError[]) => {
         for (const error of errors) {
@@ -88,18 +82,23 @@ export function useAccessLog(logger: Logger, requestIdOf: (request: Request) => 
     onResponse({ request, response }) {
       const record = records.get(request);
       if (record === undefined) return;
+      const { scope } = record;
+      const { auth } = scope;
+      // Why a bearer token was not accepted (`wrong_audience`, `unavailable`, …): a
+      // misconfigured JWT_AUDIENCE shows here.
+      const tokenRefused = auth.status === 'invalid' ? auth.reason : auth.status === 'unavailable' ? 'unavailable' : null;
       logger.info(
         {
-          requestId: record.requestId,
+          requestId: scope.requestId,
           method: request.method,
           path: new URL(request.url).pathname,
           operationName: record.operationName,
           status: response.status,
           durationMs: Math.round((performance.now() - record.started) * 100) / 100,
-          viewerId: record.viewerId,
-          ...(record.tokenRefused === null ? {} : { tokenRefused: record.tokenRefused }),
-          clientName: clientIdentityOf(request).name,
-          clientVersion: clientIdentityOf(request).version,
+          viewerId: scope.viewerId,
+          ...(tokenRefused === null ? {} : { tokenRefused }),
+          clientName: scope.client.name,
+          clientVersion: scope.client.version,
           errors: record.errors,
         },
         'request',

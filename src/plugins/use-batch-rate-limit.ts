@@ -1,14 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimitDecision } from '../edge/client-rate-limiter.js';
 import { rateLimitHeaders, tooManyRequests } from '../edge/too-many-requests.js';
-import type { RequestIdServerContext } from './use-request-id.js';
+import { scopeOf, type RequestScope, type RequestScopeServerContext } from '../request-scope.js';
 
 export interface BatchRateLimitOptions {
-  /**
-   * Counts `requests` more requests for the client of this HTTP request; undefined when
-   * the request was never counted (no node:http handler in front, e.g. `yoga.fetch`).
-   */
-  charge(serverContext: RequestIdServerContext, requests: number): Promise<RateLimitDecision> | undefined;
+  /** Counts `requests` more requests for the client of this HTTP request. */
+  charge(scope: RequestScope, requests: number): Promise<RateLimitDecision>;
   /** Larger batches are refused (413) by yoga itself, uncounted. */
   maxBatch: number;
   /** Told about every refused batch (metrics). */
@@ -23,7 +20,7 @@ export interface BatchRateLimitOptions {
  * 10 was 10 operations for the price of one. The answer's `RateLimit-Remaining` is the
  * count after the whole batch.
  */
-export function useBatchRateLimit(options: BatchRateLimitOptions): Plugin<RequestIdServerContext> {
+export function useBatchRateLimit(options: BatchRateLimitOptions): Plugin<RequestScopeServerContext> {
   const decisions = new WeakMap<Request, RateLimitDecision>();
   return {
     onRequestParse({ request, serverContext, requestParser, setRequestParser }) {
@@ -32,9 +29,7 @@ export function useBatchRateLimit(options: BatchRateLimitOptions): Plugin<Reques
       setRequestParser(async (parsing) => {
         const params = await requestParser(parsing);
         if (!Array.isArray(params) || params.length <= 1 || params.length > options.maxBatch) return params;
-        // Yoga types the onRequestParse context loosely; it is what the node:http handler passed.
-        const decision = await options.charge(serverContext as RequestIdServerContext, params.length - 1);
-        if (decision === undefined) return params;
+        const decision = await options.charge(scopeOf(serverContext), params.length - 1);
         decisions.set(request, decision);
         if (decision.allowed) return params;
         options.onLimited?.();

@@ -4,6 +4,7 @@ import { Counter, type Registry } from 'prom-client';
 import { createDeprecatedUsage } from '../edge/deprecated-usage.js';
 import type { ClientLabels } from '../observability/client-labels.js';
 import { dropSeries } from '../observability/drop-series.js';
+import type { GatewayContext } from '../gateway-context.js';
 
 export interface DeprecationSignalsOptions {
   /** The executable schema: its `@deprecated` and `@sunset` directives. */
@@ -40,10 +41,9 @@ export function useDeprecationSignals(options: DeprecationSignalsOptions): Plugi
     onExecute({ args }) {
       const found = usageOf(args.document, args.operationName);
       if (found.coordinates.length === 0) return;
-      const request = (args.contextValue as { request?: Request }).request;
-      const labels = clientLabels.of(request);
-      for (const field of found.coordinates) usage.inc({ field, ...labels });
-      if (request === undefined) return;
+      const context = args.contextValue as unknown as GatewayContext & { request: Request };
+      const { request } = context;
+      for (const field of found.coordinates) usage.inc({ field, ...context.clientLabels });
       const previous = signals.get(request);
       const sunsetAt =
         previous?.sunsetAt == null ? found.sunsetAt : found.sunsetAt === null ? previous.sunsetAt : Math.min(previous.sunsetAt, found.sunsetAt);

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { scopeOf, type RequestScopeServerContext } from '../request-scope.js';
 
 type Result = { errors?: readonly GraphQLError[] } & Record<string, unknown>;
 
@@ -10,13 +11,13 @@ type Result = { errors?: readonly GraphQLError[] } & Record<string, unknown>;
  * `extensions.originalError`, which yoga adds to its own request-parsing errors (a
  * JSON parser message echoing the body), is dropped.
  */
-export function useErrorRequestIds(requestIdOf: (request: Request) => string): Plugin {
+export function useErrorRequestIds(): Plugin<RequestScopeServerContext> {
   return {
-    onResultProcess({ request, result, setResult }) {
+    onResultProcess({ result, setResult, serverContext }) {
       if (!Array.isArray(result) && (typeof result !== 'object' || result === null || Symbol.asyncIterator in result)) return;
       const results = (Array.isArray(result) ? result : [result]) as Result[];
       if (!results.some((r) => r.errors?.some(needsCleaning))) return;
-      const requestId = requestIdOf(request);
+      const { requestId } = scopeOf(serverContext);
       const cleaned = results.map((r) => (r.errors?.some(needsCleaning) === true ? { ...r, errors: r.errors.map((e) => clean(e, requestId)) } : r));
       setResult((Array.isArray(result) ? cleaned : cleaned[0]) as typeof result);
     },

@@ -2,7 +2,8 @@ import { createCounter, createHistogram, usePrometheus, type CounterAndLabels, t
 import type { Plugin } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
 import { createOperationNameBound, type OperationNameBoundOptions } from '../observability/bounded-operation-name.js';
-import { createClientLabels, type ClientLabels } from '../observability/client-labels.js';
+import type { ClientLabels } from '../observability/client-labels.js';
+import { scopeOf } from '../request-scope.js';
 import { dropSeries, type Metric } from '../observability/drop-series.js';
 
 const PHASE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -17,8 +18,9 @@ const PHASE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
  */
 export function useGraphQLMetrics(
   registry: Registry,
-  nameBound: Omit<OperationNameBoundOptions, 'onEvict'> = {},
-  clientLabels: ClientLabels = createClientLabels(),
+  nameBound: Omit<OperationNameBoundOptions, 'onEvict'>,
+  /** The bound the request scopes took their labels from: its evicted pairs lose their series. */
+  clientLabels: ClientLabels,
 ): Plugin {
   // Filled below, once the metrics exist; a name is evicted only on a later request.
   const metrics: Metric<string>[] = [];
@@ -29,10 +31,10 @@ export function useGraphQLMetrics(
     operation_name: bound(params.operationName),
     operation_type: params.operationType ?? 'unknown',
   });
-  // The raw context is yoga's: it carries the HTTP request, in every phase.
+  // The raw context is yoga's: it carries the server context's request scope, in every phase.
   const withClient = (params: FillLabelsFnParams, context: unknown) => ({
     ...labels(params),
-    ...clientLabels.of((context as { request?: Request } | undefined)?.request),
+    ...scopeOf(context).clientLabels,
   });
   const histogram = <Phase extends string>(name: string, help: string) => {
     const created = createHistogram<Phase, 'operation_name' | 'operation_type'>({

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
-import { clientIdentityOf } from '../edge/client-identity.js';
 import { compareSemver, parseSemver, type Semver } from '../edge/semver.js';
 import { upgradeRequired } from '../errors/client-errors.js';
+import { scopeOf, type RequestScopeServerContext } from '../request-scope.js';
 
 /**
  * Refuses operations from app versions older than `minimumVersions[clientName]` with
@@ -16,7 +16,7 @@ import { upgradeRequired } from '../errors/client-errors.js';
  * validation or PERSISTED_QUERY_NOT_FOUND error it cannot act on. Thrown, because
  * an error thrown in `onParams` stops the later hooks (a result set there would not).
  */
-export function useMinimumClientVersions(minimumVersions: Readonly<Record<string, string>>): Plugin {
+export function useMinimumClientVersions(minimumVersions: Readonly<Record<string, string>>): Plugin<RequestScopeServerContext> {
   const minimums = new Map<string, { text: string; version: Semver }>();
   for (const [name, text] of Object.entries(minimumVersions)) {
     const version = parseSemver(text);
@@ -26,8 +26,8 @@ export function useMinimumClientVersions(minimumVersions: Readonly<Record<string
   }
   if (minimums.size === 0) return {};
   return {
-    onParams({ request }) {
-      const client = clientIdentityOf(request);
+    onParams({ context }) {
+      const { client } = scopeOf(context);
       const minimum = minimums.get(client.name);
       if (minimum === undefined) return;
       const version = parseSemver(client.version);

@@ -74,10 +74,11 @@ export interface ServicePolicyDeps {
 export function createServicePolicy(service: string, settings: ServiceSettings, deps: ServicePolicyDeps): ServicePolicy {
   const { logger } = deps;
   const now = deps.now ?? systemClock;
+  // cockatiel hands the backoff only the call's signal: this finds the call's deadline
+  // from it, so no backoff sleeps past it.
   const deadlines = new WeakMap<AbortSignal, number>();
-  // Failures whose Retry-After is past the request's deadline: waiting is pointless.
-  const beyondBudget = new WeakSet<object>();
-  // Failures not retried although retryable: the retry budget is spent, or the deadline passed.
+  // Failures not retried although retryable: the retry budget is spent, the deadline
+  // passed, or their Retry-After is past the request's deadline (waiting is pointless).
   const notRetried = new WeakSet<object>();
   const retryBudget = createRetryBudget(settings.retry.budget ?? DEFAULT_RETRY_BUDGET, { now });
   const budgetListeners = new Set<() => void>();
@@ -95,7 +96,7 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
     slowCallMs: settings.breaker.kind === 'consecutive' ? undefined : settings.breaker.slowCallMs,
   });
   const retryPolicy = retry(
-    handleWhen((error) => isRetryableFailure(error) && !beyondBudget.has(error) && !notRetried.has(error)),
+    handleWhen((error) => isRetryableFailure(error) && !notRetried.has(error)),
     {
       maxAttempts: settings.retry.maxRetries,
       backoff: new RetryAfterBackoff(
@@ -231,13 +232,13 @@ export function createServicePolicy(service: string, settings: ServiceSettings, 
             deadlineAt !== undefined &&
             now() + error.retryAfter * 1000 >= deadlineAt
           ) {
-            beyondBudget.add(error);
+            notRetried.add(error);
           }
           // Decided here, where the attempt count is known: cockatiel's filter also sees
           // the last attempt's failure, which must not spend the budget.
           // (cockatiel itself gives up once the signal is aborted.)
           const wouldRetry =
-            call.idempotent && attempts <= settings.retry.maxRetries && isUpstreamError(error) && isRetryableFailure(error) && !beyondBudget.has(error);
+            call.idempotent && attempts <= settings.retry.maxRetries && isUpstreamError(error) && isRetryableFailure(error) && !notRetried.has(error);
           if (wouldRetry) {
             if (deadlineAt !== undefined && now() >= deadlineAt) {
               notRetried.add(error);

@@ -7,6 +7,8 @@ export interface RequestDeadline {
   readonly signal: AbortSignal;
   /** `Date.now()` value at which the budget is spent. */
   readonly deadlineAt: number;
+  /** Ends the budget now (the client went away): every call of the request stops. */
+  cancel(reason: unknown): void;
   /** Clears the timer once the request is answered. */
   dispose(): void;
 }
@@ -35,6 +37,9 @@ export function createRequestDeadline(budgetMs: number, parent?: AbortSignal, no
   return {
     signal: controller.signal,
     deadlineAt,
+    cancel(reason) {
+      controller.abort(reason);
+    },
     dispose() {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onParentAbort);

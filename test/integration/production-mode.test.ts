@@ -4,7 +4,8 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useErrorRequestIds } from '../../src/plugins/use-error-request-ids.js';
-import { useRequestId } from '../../src/plugins/use-request-id.js';
+import { useRequestIdHeader } from '../../src/plugins/use-request-id-header.js';
+import { useStandaloneRequestScope } from '../helpers/standalone-request-scope.js';
 import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
@@ -227,7 +228,6 @@ describe.each(EXECUTORS)('NODE_ENV=production (%s executor)', (executor) => {
 });
 
 describe('useErrorRequestIds on a yoga server of its own', () => {
-  const requestIds = useRequestId();
   const yoga = createYoga({
     schema: createSchema({
       typeDefs: 'type Query { boom: String, forbidden: String, fine: String }',
@@ -245,7 +245,7 @@ describe('useErrorRequestIds on a yoga server of its own', () => {
     }),
     logging: false,
     maskedErrors: { isDev: false },
-    plugins: [requestIds, useErrorRequestIds(requestIds.requestIdOf)],
+    plugins: [useStandaloneRequestScope(), useRequestIdHeader(), useErrorRequestIds()],
   });
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     yoga.fetch('http://yoga/graphql', {

@@ -5,7 +5,8 @@ import type { ExecutedAs } from '../../../src/execution/compile-operation.js';
 import { maskError } from '../../../src/errors/mask-error.js';
 import { useCompiledExecution } from '../../../src/plugins/use-compiled-execution.js';
 import { useErrorRequestIds } from '../../../src/plugins/use-error-request-ids.js';
-import { useRequestId } from '../../../src/plugins/use-request-id.js';
+import { useRequestIdHeader } from '../../../src/plugins/use-request-id-header.js';
+import { useStandaloneRequestScope } from '../../helpers/standalone-request-scope.js';
 
 /**
  * The same yoga server twice, with the gateway's masking and request ids, once with
@@ -50,7 +51,6 @@ type Item = { id: string; name: string | null; note?: string | null };
 const item = (id: string): Item | Error => (id === 'missing' ? new GraphQLError('no such item', { extensions: { code: 'NOT_FOUND' } }) : { id, name: id === 'nameless' ? null : `Item ${id}`, note: null });
 
 function createServer(executor: 'jit' | 'standard', seen: ExecutedAs[] = []) {
-  const requestIds = useRequestId();
   return createYoga({
     schema: createSchema({
       typeDefs,
@@ -98,9 +98,10 @@ function createServer(executor: 'jit' | 'standard', seen: ExecutedAs[] = []) {
     logging: false,
     maskedErrors: { isDev: false, maskError: (error, message) => maskError(error, message) },
     plugins: [
-      requestIds,
+      useStandaloneRequestScope(),
+      useRequestIdHeader(),
       useCompiledExecution({ executor, maxCompiledOperations: 50, compileAfterRuns: 0, onExecuted: (how) => seen.push(how) }),
-      useErrorRequestIds(requestIds.requestIdOf),
+      useErrorRequestIds(),
     ],
   });
 }

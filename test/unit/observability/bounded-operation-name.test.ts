@@ -2,7 +2,9 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createOperationNameBound } from '../../../src/observability/bounded-operation-name.js';
+import { createClientLabels } from '../../../src/observability/client-labels.js';
 import { useGraphQLMetrics } from '../../../src/plugins/use-graphql-metrics.js';
+import { useStandaloneRequestScope } from '../../helpers/standalone-request-scope.js';
 
 describe('createOperationNameBound', () => {
   it('keeps `limit` names, then "other"; odd names are "other", missing ones "Anonymous"', () => {
@@ -39,9 +41,10 @@ describe('useGraphQLMetrics: evicted names lose their series', () => {
   it('drops every series of an evicted operation name and keeps the others', async () => {
     let now = 0;
     const registry = new Registry();
+    const clientLabels = createClientLabels();
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
-      plugins: [useGraphQLMetrics(registry, { limit: 2, idleMs: 1000, now: () => now })],
+      plugins: [useStandaloneRequestScope(clientLabels), useGraphQLMetrics(registry, { limit: 2, idleMs: 1000, now: () => now }, clientLabels)],
       logging: false,
     });
     const run = (name: string) =>

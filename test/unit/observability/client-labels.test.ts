@@ -1,16 +1,19 @@
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { readClientIdentity } from '../../../src/edge/client-identity.js';
 import { createClientLabels, type ClientLabelValues } from '../../../src/observability/client-labels.js';
 import { useGraphQLMetrics } from '../../../src/plugins/use-graphql-metrics.js';
+import { useStandaloneRequestScope } from '../../helpers/standalone-request-scope.js';
 
-const request = (name?: string, version?: string) =>
-  new Request('http://gateway/graphql', {
-    headers: {
-      ...(name === undefined ? {} : { 'apollographql-client-name': name }),
-      ...(version === undefined ? {} : { 'apollographql-client-version': version }),
-    },
+// A request's client, as its scope reads it from the headers.
+const request = (name?: string, version?: string) => {
+  const headers = new Headers({
+    ...(name === undefined ? {} : { 'apollographql-client-name': name }),
+    ...(version === undefined ? {} : { 'apollographql-client-version': version }),
   });
+  return readClientIdentity((header) => headers.get(header));
+};
 
 describe('createClientLabels', () => {
   it('keeps `limit` pairs, then "other"; no headers is "unknown" and takes no slot; one answer per request', () => {
@@ -49,7 +52,7 @@ describe('useGraphQLMetrics: an evicted client pair loses its series', () => {
     const clientLabels = createClientLabels({ limit: 1, idleMs: 1000, now: () => now });
     const yoga = createYoga({
       schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
-      plugins: [useGraphQLMetrics(registry, {}, clientLabels)],
+      plugins: [useStandaloneRequestScope(clientLabels), useGraphQLMetrics(registry, {}, clientLabels)],
       logging: false,
     });
     const run = (name: string) =>
