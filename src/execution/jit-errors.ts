@@ -113,12 +113,21 @@ function toGraphQLError(error: GraphQLError, source: Source | undefined, lines: 
     source === undefined || error.locations === undefined
       ? undefined
       : error.locations.map(({ line, column }) => (lines.of(source)[line - 1] ?? 0) + column - 1);
-  return new GraphQLError(text, {
-    source: positions === undefined ? null : source ?? null,
-    positions: positions ?? null,
-    path: error.path ?? null,
-    originalError: original instanceof Error ? original : null,
-  });
+  // The stack is the original error's when there is one (graphql-js copies it); without
+  // one it would only show this rebuild. Not capturing it saves the costliest part of a
+  // field error, which an open breaker answers for every request.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new GraphQLError(text, {
+      source: positions === undefined ? null : source ?? null,
+      positions: positions ?? null,
+      path: error.path ?? null,
+      originalError: original instanceof Error ? original : null,
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function describe(value: unknown): string {

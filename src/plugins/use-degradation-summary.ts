@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { StaleWarning } from '../cache/stale-tracker.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { upstreamErrorToGraphQL } from '../errors/upstream-error-to-graphql.js';
+import { contractErrorOf } from '../errors/upstream-error-to-graphql.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
 
 /** One entry of `extensions.degraded`: a backend whose part of the answer is missing or old. */
@@ -73,7 +73,7 @@ function addErrors(summary: Map<string, DegradedService>, errors: readonly Graph
   for (const error of errors ?? []) {
     // Before yoga's masking the error is still the backend's; after it, the contract's.
     const original = error.originalError;
-    const extensions = isUpstreamError(original) ? upstreamErrorToGraphQL(original, null).extensions : error.extensions;
+    const extensions: Record<string, unknown> | undefined = isUpstreamError(original) ? contractErrorOf(original).extensions : error.extensions;
     const { service, code, retryable, retryAfter } = extensions ?? {};
     if (retryable !== true || typeof service !== 'string' || typeof code !== 'string') continue;
     const entry = summary.get(service);

@@ -53,6 +53,9 @@ export class UpstreamError extends Error {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     Error.stackTraceLimit = limit;
     this.name = 'UpstreamError';
+    // A plain value: V8's lazy stack would still be formatted (prepareStackTrace) when
+    // read, and graphql-js reads it for every GraphQLError built around this one.
+    this.stack = `UpstreamError: ${options.message}`;
     this.kind = options.kind;
     this.service = options.service;
     this.status = options.status;
