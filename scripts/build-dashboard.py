@@ -56,12 +56,15 @@ y += 8
 row("Upstreams")
 panel("Backend requests by outcome", "timeseries", [("sum by (service, outcome) (rate(gateway_external_request_total[$__rate_interval]))", "{{service}} {{outcome}}")], 0, unit="reqps",
       description="outcome: status class 2xx…5xx, or network_error, timeout, cancelled, bad_body.")
-panel("Error ratio", "timeseries", [("sum by (service) (rate(gateway_external_request_errors_total[$__rate_interval])) / sum by (service) (rate(gateway_external_request_total[$__rate_interval]))", "{{service}}")], 8, unit="percentunit")
+panel("Error ratio", "timeseries", [("sum by (service) (rate(gateway_external_request_total{status=\"failure\", outcome!=\"cancelled\"}[$__rate_interval])) / sum by (service) (rate(gateway_external_request_total[$__rate_interval]))", "{{service}}")], 8, unit="percentunit",
+      description="Failed attempts the backend is to blame for (cancelled ones left out), as the GatewayUpstreamErrorRate alerts compute it.")
 panel("p95 latency", "timeseries", [("histogram_quantile(0.95, sum by (service, le) (rate(gateway_external_request_duration_seconds_bucket[$__rate_interval])))", "{{service}}")], 16, unit="s")
 y += 8
 panel("Failed backend requests", "timeseries", [("sum(rate(gateway_external_request_total{status=\"failure\"}[$__rate_interval])) by (service)", "{{service}}")], 0, unit="reqps",
       description="status=\"failure\": every attempt that did not end in the expected answer, cancelled ones included (outcome=\"cancelled\").")
-panel("Retries", "timeseries", [("sum by (service, attempt) (rate(gateway_retry_total[$__rate_interval]))", "{{service}} retry {{attempt}}")], 8, unit="reqps")
+panel("Retries", "timeseries", [("sum by (service, attempt) (rate(gateway_retry_total[$__rate_interval]))", "{{service}} retry {{attempt}}"),
+                                 ("sum by (service) (rate(gateway_retry_budget_exhausted_total[$__rate_interval]))", "{{service}} skipped by the retry budget")], 8, unit="reqps",
+      description="Retries made, by retry number; and retries not made because the backend's retry budget (retryBudget) was spent.")
 panel("DataLoader batch size (p50)", "timeseries", [("histogram_quantile(0.5, sum by (service, le) (rate(gateway_dataloader_batch_size_bucket[$__rate_interval])))", "{{service}}")], 16)
 y += 8
 

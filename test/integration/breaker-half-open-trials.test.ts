@@ -119,3 +119,43 @@ describe('breaker half-open trials (halfOpenCalls 3, successThreshold 3)', () =>
     expect(states).toEqual(['half_open', 'open']);
   });
 });
+
+describe('breaker half-open defaults (halfOpenCalls 1, successThreshold 1)', () => {
+  let t: TestGateway;
+  const clock = createMovableClock();
+  const health = async () => ((await (await fetch(`${t.url}/health/detailed`)).json()) as Health).services.recommendations!;
+  const ask = () => t.gql(QUERY, { as: 'u1' });
+
+  beforeAll(async () => {
+    // Neither setting given: the defaults decide.
+    t = await startTestGateway(
+      { UPSTREAM_MAX_RETRIES: '0' },
+      {
+        cache: false,
+        now: clock.now,
+        gatewayConfig: {
+          services: { recommendations: { breaker: { kind: 'consecutive', threshold: 2 }, halfOpenAfterMs: HALF_OPEN_AFTER_MS, timeoutMs: 2 * TRIAL_DELAY_MS } },
+        },
+      },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('one trial at a time (a second caller is refused while it is in flight), and its success closes the breaker', async () => {
+    t.backends.recommendations.setFault({ mode: '500' });
+    for (let i = 0; i < 2; i += 1) await ask();
+    expect(await health()).toMatchObject({ breaker: 'open' });
+    clock.advance(HALF_OPEN_AFTER_MS);
+    t.backends.recommendations.setFault({ mode: 'slow', delayMs: TRIAL_DELAY_MS });
+    t.resetBackendStats();
+
+    const trial = ask();
+    await t.backends.recommendations.waitForRequests(1);
+    expect(await health()).toMatchObject({ breaker: 'half_open' });
+    const second = await ask();
+    expect(second.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'recommendations' });
+    expect((await trial).body.errors).toBeUndefined();
+    expect(t.backends.recommendations.stats().requests).toBe(1);
+    expect(await health()).toMatchObject({ breaker: 'closed' });
+  });
+});

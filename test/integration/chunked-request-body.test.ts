@@ -82,6 +82,17 @@ describe('request bodies sent with Transfer-Encoding: chunked', () => {
     expect(answer.body).toEqual({ data: { product: { id: 'p1' } } });
   });
 
+  it('one byte more than the limit, even a body that ends, is 413 (no 411): the limit counts the bytes', async () => {
+    t.resetBackendStats();
+    const head = '{"query":"{ product(id: \\"p1\\") { id } }","variables":{"pad":"';
+    const tail = '"}}';
+    const pad = 'x'.repeat(64 * 1024 + 1 - head.length - tail.length);
+    const answer = await postChunked(t.url, [head, pad.slice(0, 30_000), pad.slice(30_000), tail], { headers: { authorization: bearer } });
+    expect(answer.status).toBe(413);
+    expect((answer.body as GraphQLResponseBody).errors?.[0]?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(t.backends.catalog.stats().requests).toBe(0);
+  });
+
   it('a chunked body over limits.maxBodyBytes gets 413 REQUEST_ENTITY_TOO_LARGE as it arrives; the server stays up', async () => {
     t.resetBackendStats();
     // 128 KiB in 16 KiB chunks, and the body never ends: only counting as bytes arrive answers.

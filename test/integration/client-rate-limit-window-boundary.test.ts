@@ -98,4 +98,52 @@ describe('client rate limit across a window boundary (CLIENT_RATE_LIMIT=30/60)',
       expect(after).toEqual(Array.from({ length: 10 }, () => 429));
     });
   });
+
+  describe('over HTTP, two gateways on one Redis, on a clock the test sets (CLIENT_RATE_LIMIT=30/60)', () => {
+    let pair: GatewayPair;
+    // Real time until the test sets it; both gateways read this one clock.
+    let setAt: number | undefined;
+    beforeAll(async () => {
+      pair = await startGatewayPair({ CLIENT_RATE_LIMIT: '30/60' }, { now: () => setAt ?? Date.now(), gatewayConfig: { cache: { redisTimeoutMs: 1000 } } });
+    });
+    afterAll(() => pair?.close());
+
+    it('20 requests 100 ms before a minute turns and 20 100 ms after, alternating between the gateways: at most 31 (here 30) pass', async () => {
+      const { a, b } = pair;
+      const token = await a.token('wb-http');
+      const answers: Response[] = [];
+      const send = async () => {
+        for (let i = 0; i < 20; i += 1) {
+          const response = await fetch(`${(i % 2 === 0 ? a : b).url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query: QUERY }),
+          });
+          await response.arrayBuffer();
+          answers.push(response);
+        }
+      };
+      const minute = Math.ceil(Date.now() / 60_000) * 60_000 + 60_000;
+      const errorsBefore = [a.redisErrors.length, b.redisErrors.length];
+      setAt = minute - 100;
+      await send();
+      setAt = minute + 100;
+      await send();
+      setAt = undefined;
+
+      expect([a.redisErrors.slice(errorsBefore[0]), b.redisErrors.slice(errorsBefore[1])]).toEqual([[], []]);
+      const passed = answers.filter((response) => response.status === 200);
+      expect(passed.length).toBeLessThanOrEqual(31);
+      expect(passed).toHaveLength(30);
+      const refused = answers.filter((response) => response.status === 429);
+      expect(refused).toHaveLength(10);
+      for (const response of refused) {
+        // The 30 counted 100 ms before the turn leave the window 59.8 s after the turn.
+        expect(response.headers.get('retry-after')).toBe('60');
+        expect(response.headers.get('x-ratelimit-limit')).toBe('30');
+        expect(response.headers.get('x-ratelimit-remaining')).toBe('0');
+        expect(response.headers.get('ratelimit-remaining')).toBe('0');
+      }
+    });
+  });
 });
