@@ -1,16 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { multipartParts } from '../helpers/multipart-parts.js';
 import { rawRequest } from '../helpers/raw-http.js';
-import { createMovableClock } from '../helpers/movable-clock.js';
-import { startTestGateway, type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
+import { startStaleCacheGateway, STALE_IF_ERROR_CACHE } from '../helpers/stale-cache-gateway.js';
+import { type GraphQLResponseBody, type TestGateway } from '../helpers/start-test-gateway.js';
 import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
-/** Long: entries never go past fresh by themselves, however slow the machine; the test moves the clock. */
-const FRESH_MS = 60_000;
 
-/** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
-const clock = createMovableClock();
-const pastFresh = () => clock.advance(FRESH_MS + 1);
 
 /**
  * What an app does with Apollo Client and `errorPolicy: 'all'`: keep the data, keep
@@ -37,20 +32,14 @@ async function query(t: TestGateway, text: string, token?: string): Promise<Grap
 
 describe.each(EXECUTORS)('extensions.degraded: one summary of what is degraded, per response (%s executor)', (executor) => {
   let t: TestGateway;
+  /** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
+  let pastFresh: () => void;
   beforeAll(async () => {
-    t = await startTestGateway(
-      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0' },
-      {
-        now: clock.now,
-        gatewayConfig: {
-          services: {
-            catalog: { cache: { freshMs: FRESH_MS, staleMs: 600_000 } },
-            recommendations: { cache: { freshMs: 0, staleMs: 0 } },
-            users: { cache: { freshMs: 0, staleMs: 0 } },
-          },
-        },
-      },
-    );
+    ({ t, pastFresh } = await startStaleCacheGateway(executor, {
+      catalog: { cache: STALE_IF_ERROR_CACHE },
+      recommendations: { cache: { freshMs: 0, staleMs: 0 } },
+      users: { cache: { freshMs: 0, staleMs: 0 } },
+    }));
   });
   afterEach(() => {
     t.backends.catalog.clearFault();

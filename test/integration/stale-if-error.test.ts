@@ -1,32 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { locationOf } from '../helpers/field-location.js';
-import { createMovableClock } from '../helpers/movable-clock.js';
+import { startStaleCacheGateway, STALE_IF_ERROR_CACHE } from '../helpers/stale-cache-gateway.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 import { EXECUTORS } from '../../src/execution/execution-settings.js';
 
-/** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
-const clock = createMovableClock();
-const pastFresh = () => clock.advance(FRESH_MS + 1);
 
-/** Long: entries never go past fresh by themselves, however slow the machine; the test moves the clock. */
-const FRESH_MS = 60_000;
 
 
 describe.each(EXECUTORS)('cache TTLs and stale-if-error (%s executor)', (executor) => {
   let t: TestGateway;
+  /** Moves entries cached now past their fresh TTL (they stay usable-if-stale), without waiting. */
+  let pastFresh: () => void;
   beforeAll(async () => {
-    t = await startTestGateway(
-      { GATEWAY_EXECUTOR: executor, UPSTREAM_MAX_RETRIES: '0' },
-      {
-        now: clock.now,
-        gatewayConfig: {
-          services: {
-            catalog: { cache: { freshMs: FRESH_MS, staleMs: 600_000 } },
-            recommendations: { cache: { freshMs: FRESH_MS, staleMs: 600_000 } },
-          },
-        },
-      },
-    );
+    ({ t, pastFresh } = await startStaleCacheGateway(executor, {
+      catalog: { cache: STALE_IF_ERROR_CACHE },
+      recommendations: { cache: STALE_IF_ERROR_CACHE },
+    }));
   });
   afterEach(() => {
     t.backends.catalog.clearFault();
@@ -139,7 +128,7 @@ describe.each(EXECUTORS)('cache TTLs and stale-if-error (%s executor)', (executo
 describe('updateOrder and the order cache', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway({}, { gatewayConfig: { services: { orders: { cache: { freshMs: 60_000, staleMs: 600_000 } } } } });
+    t = await startTestGateway({}, { gatewayConfig: { services: { orders: { cache: STALE_IF_ERROR_CACHE } } } });
   });
   afterAll(() => t.close());
 

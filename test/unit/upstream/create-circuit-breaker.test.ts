@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBreakerWindow } from '../../../src/upstream/create-breaker-window.js';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from '../../../src/upstream/create-circuit-breaker.js';
 import type { BreakerSettings } from '../../../src/upstream/service-settings.js';
+import { track, type Tracked } from '../../helpers/track-promise.js';
 
 const START = Date.UTC(2024, 0, 1, 12, 0, 0);
 const HALF_OPEN_AFTER_MS = 1000;
@@ -26,21 +27,6 @@ function breakerWith(
   const states: string[] = [];
   breaker.onStateChange((state) => states.push(CircuitState[state]));
   return { breaker, states };
-}
-
-interface Tracked {
-  status: 'pending' | 'fulfilled' | 'rejected';
-  value?: unknown;
-  error?: unknown;
-}
-
-function track(promise: Promise<unknown>): Tracked {
-  const tracked: Tracked = { status: 'pending' };
-  promise.then(
-    (value) => Object.assign(tracked, { status: 'fulfilled', value }),
-    (error: unknown) => Object.assign(tracked, { status: 'rejected', error }),
-  );
-  return tracked;
 }
 
 /** A call that stays in flight until the test settles it. */

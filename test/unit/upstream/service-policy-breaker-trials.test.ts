@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServicePolicy, type ServicePolicy } from '../../../src/upstream/create-service-policy.js';
 import type { BreakerSettings, ServiceSettings } from '../../../src/upstream/service-settings.js';
 import { UpstreamError } from '../../../src/upstream/upstream-error.js';
+import { track } from '../../helpers/track-promise.js';
 
 const SERVICE = 'recommendations';
 const HALF_OPEN_AFTER_MS = 200;
@@ -20,21 +21,6 @@ function policyWith(breaker: BreakerSettings, timeoutMs = 2500): ServicePolicy {
     cache: { freshMs: 0, staleMs: 0 },
   };
   return createServicePolicy(SERVICE, settings, { logger: pino({ level: 'silent' }) });
-}
-
-interface Tracked {
-  status: 'pending' | 'fulfilled' | 'rejected';
-  value?: unknown;
-  error?: unknown;
-}
-
-function track(promise: Promise<unknown>): Tracked {
-  const tracked: Tracked = { status: 'pending' };
-  promise.then(
-    (value) => Object.assign(tracked, { status: 'fulfilled', value }),
-    (error: unknown) => Object.assign(tracked, { status: 'rejected', error }),
-  );
-  return tracked;
 }
 
 const flush = () => vi.advanceTimersByTimeAsync(0);
