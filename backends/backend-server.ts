@@ -45,6 +45,7 @@ function recordOf(req: IncomingMessage, method: string, path: string, query: str
       'if-match': header(req, 'if-match'),
       'idempotency-key': header(req, 'idempotency-key'),
       authorization: header(req, 'authorization'),
+      cookie: header(req, 'cookie'),
       'x-request-timeout-ms': header(req, 'x-request-timeout-ms'),
     },
   };

@@ -18,7 +18,7 @@ export interface RecordedRequest {
   path: string;
   /** Raw query string without `?` ('' when none). */
   query: string;
-  /** Only the headers the gateway is expected to propagate (lowercased names). */
+  /** The headers the gateway is expected to propagate, and those it must never forward (`authorization`, `cookie`); lowercased names. */
   headers: Record<string, string | undefined>;
 }
 

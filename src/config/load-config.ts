@@ -69,6 +69,11 @@ export function loadConfig<Catalog extends ServiceCatalog>(
       problems.push(`JWT_SECRET: ${why}, or set JWT_JWKS_URL to verify tokens of an identity provider`);
     }
     if (present.SYNC_TOKEN_SECRET === undefined) problems.push(`SYNC_TOKEN_SECRET: ${why}`);
+    // Set by hand, the development secrets are as public as the fallback was: anyone who
+    // reads the source could mint tokens.
+    for (const [key, devValue] of [['JWT_SECRET', DEV_JWT_SECRET], ['SYNC_TOKEN_SECRET', DEV_SYNC_TOKEN_SECRET]] as const) {
+      if (present[key] === devValue) problems.push(`${key}: is the public development secret (only \`npm start\` may use it); set a secret of your own`);
+    }
   }
   let file: GatewayFile = { services: {}, cache: {}, limits: {}, persistedQueries: {}, rateLimits: {} };
   if (present.GATEWAY_CONFIG !== undefined) {

@@ -247,6 +247,7 @@ describe('control endpoints', () => {
           'if-match': undefined,
           'idempotency-key': undefined,
           authorization: 'Bearer t',
+          cookie: undefined,
           'x-request-timeout-ms': '250',
         },
       },

@@ -119,6 +119,16 @@ const OPERATIONS: Operation[] = [
   },
 ];
 
+/**
+ * Fields that take no id but act for the signed-in viewer (`viewer` is a `@connect` field
+ * keyed by `{$viewer.id}`): no bad credential may make them act for anyone.
+ */
+const VIEWER_OPERATIONS = [
+  { name: 'viewer (@connect, {$viewer.id})', query: '{ viewer { id name email } }' },
+  { name: 'viewer.orders', query: '{ viewer { id orders(first: 5) { nodes { id note } } } }' },
+  { name: 'recommendations', query: '{ recommendations(first: 3) { id } }' },
+];
+
 /** Public by design: the catalog is the same for everyone and holds nothing personal (shown before sign-in). */
 const PUBLIC_OPERATIONS = [
   { name: 'product(id)', query: '{ product(id: "p1") { id name priceCents } }', data: { product: { id: 'p1', name: expect.any(String), priceCents: expect.any(Number) } } },
@@ -203,6 +213,44 @@ describe('authorization matrix (backends trust X-User-Id)', () => {
   it("user(id).orders of another user nulls the user (orders is non-null) with FORBIDDEN at user.orders", async () => {
     const { body } = await t.gql(`{ user(id: "${VICTIM}") { id orders { nodes { id } } } }`, { as: ATTACKER });
     expect(body).toMatchObject({ data: { user: null }, errors: [{ path: ['user', 'orders'], extensions: { code: 'FORBIDDEN', retryable: false } }] });
+  });
+
+  describe.each(VIEWER_OPERATIONS)('$name (no id: acts for the viewer)', (operation) => {
+    it('another viewer gets their own data, none of the victim\'s', async () => {
+      const { body } = await t.gql(operation.query, await ATTACKER_CREDENTIAL.options(t));
+      expect(body.errors).toBeUndefined();
+      expectNoLeak(body);
+    });
+
+    it.each(BAD_CREDENTIALS)('$name → UNAUTHENTICATED, no backend call', async (credential) => {
+      const { body } = await t.gql(operation.query, await credential.options(t));
+      expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expectNoLeak(body);
+      for (const name of ['users', 'orders', 'catalog', 'recommendations'] as const) expect(t.backends[name].stats().requests).toBe(0);
+    });
+  });
+
+  // The trusting backends believe X-User-Id: a client that sends its own must never be
+  // heard, signed in or not (the gateway sets the header from the verified token only).
+  it("a client's own X-User-Id and Cookie never reach a backend: signed in, the verified viewer's id goes instead", async () => {
+    const spoofed = { 'x-user-id': VICTIM, cookie: `session=${VICTIM}` };
+    const { body } = await t.gql('{ viewer { id email } recommendations(first: 2) { id } }', { as: ATTACKER, headers: spoofed });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.viewer).toEqual({ id: ATTACKER, email: `${ATTACKER}@example.com` });
+    expectNoLeak(body);
+    const calls = (['users', 'orders', 'catalog', 'recommendations'] as const).flatMap((name) => t.backends[name].requests);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.headers).toMatchObject({ 'x-user-id': ATTACKER, cookie: undefined, authorization: undefined });
+  });
+
+  it("anonymously, a client's own X-User-Id and Cookie never reach a backend: no X-User-Id at all", async () => {
+    const spoofed = { 'x-user-id': VICTIM, cookie: `session=${VICTIM}` };
+    // A product nothing above asked for, so the catalog is called (not answered from the cache).
+    const { body } = await t.gql('{ product(id: "p9") { id } }', { headers: spoofed });
+    expect(body).toEqual({ data: { product: { id: 'p9' } } });
+    const calls = t.backends.catalog.requests;
+    expect(calls.length).toBe(1);
+    expect(calls[0]!.headers).toMatchObject({ 'x-user-id': undefined, cookie: undefined, authorization: undefined });
   });
 
   describe.each(PUBLIC_OPERATIONS)('$name is public by design', (operation) => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildPrometheusRule } from '../../scripts/build-prometheus-rule.js';
+import type { ConfigError } from '../../src/config/config-error.js';
 import { envVariables } from '../../src/config/env-schema.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
@@ -61,11 +62,23 @@ describe('Kubernetes manifests', () => {
   it('ships a configuration the gateway accepts, with the mounted GATEWAY_CONFIG file', () => {
     const mount = container.volumeMounts.find((m: { name: string }) => m.name === 'gateway-config');
     expect(`${mount.mountPath}/gateway.json`).toBe(configMap.data!.GATEWAY_CONFIG);
-    const config = loadAppConfig({ ...configMap.data, ...secret.stringData }, { readFile: () => configMap.data!['gateway.json']! });
+    // The Secret is a template: its values are replaced by real ones (≥ 32 bytes).
+    const realSecrets = { JWT_SECRET: 'k8s-test-jwt-secret-0123456789abcdef', SYNC_TOKEN_SECRET: 'k8s-test-sync-secret-0123456789abcdef' };
+    const config = loadAppConfig({ ...configMap.data, ...secret.stringData, ...realSecrets }, { readFile: () => configMap.data!['gateway.json']! });
     expect(config.port).toBe(container.ports[0].containerPort);
     expect(config.opsPort).toBe(container.ports.find((p: { name: string }) => p.name === 'ops').containerPort);
     expect(config.production).toBe(true);
     expect(config.services.recommendations.timeoutMs).toBe(300);
+  });
+
+  it("refuses to start with the Secret template's placeholders: applied unchanged, no public secret is trusted", () => {
+    let problems: readonly string[] = [];
+    try {
+      loadAppConfig({ ...configMap.data, ...secret.stringData }, { readFile: () => configMap.data!['gateway.json']! });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET: expected at least 32 bytes/), expect.stringMatching(/^SYNC_TOKEN_SECRET: expected at least 32 bytes/)]);
   });
 
   it('gives a stopping pod time to drain: grace period > preStop + SHUTDOWN_DRAIN_MS', () => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceBackends, type ReferenceBackends } from '../../backends/start-reference-backends.js';
+import { DEV_JWT_SECRET, DEV_SYNC_TOKEN_SECRET } from '../../src/config/dev-secrets.js';
 import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { serviceUrlEnv } from '../../app/gateway-app.js';
 
@@ -49,12 +50,24 @@ describe('npm run gateway', () => {
 
   // A typo in NODE_ENV used to fall back silently to the public development secrets,
   // with which anyone can mint a token for any user.
-  it.each(['prodution', 'staging', 'development'])('refuses to start without real secrets when NODE_ENV=%s', async (nodeEnv) => {
-    const { child, stderr } = runGateway({ NODE_ENV: nodeEnv, ...serviceUrlEnv(backends.urls) });
+  it.each(['prodution', 'staging', 'development', 'test', '(unset)'])('refuses to start without real secrets when NODE_ENV=%s', async (nodeEnv) => {
+    const { child, stderr } = runGateway({ ...(nodeEnv === '(unset)' ? {} : { NODE_ENV: nodeEnv }), ...serviceUrlEnv(backends.urls) });
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(2);
     expect(stderr()).toMatch(/JWT_SECRET: required \(at least 32 bytes/);
     expect(stderr()).toMatch(/SYNC_TOKEN_SECRET: required \(at least 32 bytes/);
+  });
+
+  it('refuses the public development secrets set by hand, without echoing them', async () => {
+    const { child, stderr } = runGateway({ PORT: '0', JWT_SECRET: DEV_JWT_SECRET, SYNC_TOKEN_SECRET: DEV_SYNC_TOKEN_SECRET, ...serviceUrlEnv(backends.urls) });
+    // A gateway that started anyway would never exit by itself.
+    const started = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(started);
+    expect(code).toBe(2);
+    expect(stderr()).toContain('JWT_SECRET: is the public development secret');
+    expect(stderr()).toContain('SYNC_TOKEN_SECRET: is the public development secret');
+    expect(stderr()).not.toContain(DEV_JWT_SECRET);
   });
 
   it('refuses a malformed JWT_JWKS_URL, and in production a provider without JWT_ISSUER and JWT_AUDIENCE, with exit 2', async () => {

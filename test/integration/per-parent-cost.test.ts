@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HOME_QUERY } from '../../bench/queries.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
 /**
@@ -49,5 +50,22 @@ describe('per-parent cost: a field that calls a backend once per parent costs it
     const { status, body } = await t.gql(`{ viewer { ${[0, 1, 2].map(alias).join(' ')} } }`, { as: 'u1' });
     expect(status).toBe(400);
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', retryable: false, kind: 'cost', limit: 5000, actual: 1 + 3 * ALIAS_COST });
+  });
+});
+
+/** The figure docs/security.md quotes: a real screen sits far below the limit of 5,000. */
+describe("the home screen's cost (bench/queries.ts: viewer, 10 orders with items and products, 5 recommendations)", () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    // One below the home screen's cost: the refusal reports the exact figure.
+    t = await startTestGateway({}, { gatewayConfig: { limits: { maxCost: 785 } } });
+  });
+  afterAll(() => t.close());
+
+  it('is 786: viewer 1 + 3 fields + orders 10 (its page, per parent) + nodes 1 + 10 × (4 fields + items 1 + 10 × (2 + product 1 + 4)) + recommendations 1 + 5 × 4', async () => {
+    expect(1 + 3 + 10 + 1 + 10 * (4 + 1 + 10 * (2 + 1 + 4)) + 1 + 5 * 4).toBe(786);
+    const { status, body } = await t.gql(HOME_QUERY, { as: 'u1' });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', retryable: false, kind: 'cost', limit: 785, actual: 786 });
   });
 });

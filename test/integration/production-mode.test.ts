@@ -90,6 +90,19 @@ describe.each(EXECUTORS)('NODE_ENV=production (%s executor)', (executor) => {
     }
   });
 
+  it('gives no suggestion for a mistyped argument, type or fragment type condition either', async () => {
+    for (const query of [
+      '{ product(idd: "p1") { id } }',
+      'query($id: Ii!) { product(id: $id) { id } }',
+      '{ ...F } fragment F on Quer { __typename }',
+    ]) {
+      const { status, body } = await t.gql(query);
+      expect(status).toBe(400);
+      expect(body.errors!.length).toBeGreaterThan(0);
+      expect(JSON.stringify(body)).not.toMatch(/Did you mean/);
+    }
+  });
+
   // graphql-js suggests enum values and input fields again when it coerces literals and
   // variables; armor's plugin only masked field suggestions.
   it('gives no suggestion for a mistyped enum value or input field, literal or variable', async () => {

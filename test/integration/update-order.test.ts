@@ -152,17 +152,25 @@ describe('updateOrder: retries only with an idempotency key', () => {
   });
 });
 
-describe("updateOrder: the backend's own 403 is still FORBIDDEN", () => {
+describe("updateOrder: the backend's own 403 and 404 are still FORBIDDEN and NOT_FOUND", () => {
   // An orders backend whose answer disagrees with the gateway's owner check (e.g. it
-  // knows of a transfer the gateway cannot see): reads say u1 owns o1, writes say 403.
+  // knows of a transfer the gateway cannot see, or the order was deleted between the
+  // read and the write): reads say u1 owns o1 and o2, writes say 403 (o1) and 404 (o2).
   let orders: Server;
   let t: TestGateway;
   beforeAll(async () => {
-    const order = { id: 'o1', userId: 'u1', status: 'PENDING', items: [], totalCents: 0, currency: 'EUR', version: 1, note: null, updatedAt: '2026-01-01T00:00:00.000Z' };
+    const order = (id: string) => ({ id, userId: 'u1', status: 'PENDING', items: [], totalCents: 0, currency: 'EUR', version: 1, note: null, updatedAt: '2026-01-01T00:00:00.000Z' });
     orders = createServer((req, res) => {
-      const forbidden = req.method === 'PATCH';
-      res.writeHead(forbidden ? 403 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(forbidden ? { error: 'forbidden' } : { items: [order] }));
+      const url = new URL(req.url ?? '/', 'http://orders');
+      if (req.method === 'PATCH') {
+        const missing = url.pathname === '/orders/o2';
+        res.writeHead(missing ? 404 : 403, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: missing ? 'no such order' : 'forbidden' }));
+        return;
+      }
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter((id) => id !== '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ items: ids.map(order) }));
     });
     orders.listen(0, '127.0.0.1');
     await once(orders, 'listening');
@@ -177,5 +185,10 @@ describe("updateOrder: the backend's own 403 is still FORBIDDEN", () => {
   it('passes the gateway check, is refused by the backend, and answers FORBIDDEN', async () => {
     const { body } = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o1', expectedVersion: 1, note: 'x' } } });
     expect(body).toMatchObject({ data: null, errors: [{ message: 'This order belongs to another user', extensions: { code: 'FORBIDDEN', retryable: false } }] });
+  });
+
+  it('passes the gateway check, the backend answers 404, and the answer is NOT_FOUND', async () => {
+    const { body } = await t.gql(UPDATE, { as: 'u1', variables: { input: { id: 'o2', expectedVersion: 1, note: 'x' } } });
+    expect(body).toMatchObject({ data: null, errors: [{ message: 'Order o2 does not exist', extensions: { code: 'NOT_FOUND', retryable: false } }] });
   });
 });

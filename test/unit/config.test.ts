@@ -147,6 +147,22 @@ describe('loadConfig: defaults', () => {
     ]);
   });
 
+  // The development secrets are in the source: set by hand (copied from it, or from a
+  // demo's environment) they let anyone mint tokens just as the old fallback did.
+  it('refuses the public development secrets set explicitly, unless the demo asks for them', () => {
+    const error = problemsOf({ ...URLS, JWT_SECRET: DEV_JWT_SECRET, SYNC_TOKEN_SECRET: DEV_SYNC_TOKEN_SECRET });
+    expect(error.problems).toEqual([
+      'JWT_SECRET: is the public development secret (only `npm start` may use it); set a secret of your own',
+      'SYNC_TOKEN_SECRET: is the public development secret (only `npm start` may use it); set a secret of your own',
+    ]);
+    expect(error.message).not.toContain(DEV_JWT_SECRET);
+    expect(problemsOf({ ...URLS, NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, SYNC_TOKEN_SECRET: SYNC }, undefined, { allowDevSecrets: true }).problems).toEqual([
+      'JWT_SECRET: is the public development secret (only `npm start` may use it); set a secret of your own',
+    ]);
+    const demo = loadAppConfig({ ...URLS, JWT_SECRET: DEV_JWT_SECRET, SYNC_TOKEN_SECRET: DEV_SYNC_TOKEN_SECRET }, { allowDevSecrets: true });
+    expect(demo.jwtSecret).toBe(DEV_JWT_SECRET);
+  });
+
   it('refuses secrets shorter than 32 bytes (counted in UTF-8 bytes, not characters)', () => {
     const error = problemsOf({ ...URLS, JWT_SECRET: 'x'.repeat(31), SYNC_TOKEN_SECRET: 'é'.repeat(16) });
     expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: expected at least 32 bytes/)]);
