@@ -51,6 +51,7 @@ describe.each(EXECUTORS)('extensions.degraded: one summary of what is degraded, 
   afterEach(() => {
     t.backends.catalog.clearFault();
     t.backends.recommendations.clearFault();
+    t.backends.users.clearFault();
   });
   afterAll(async () => {
     app.stop();
@@ -104,6 +105,20 @@ describe.each(EXECUTORS)('extensions.degraded: one summary of what is degraded, 
     const body = await query(app, '{ products(ids: ["p82", "p83"]) { id } }');
     expect(body.data).toEqual({ products: [{ __typename: 'Product', id: 'p82' }, null] });
     expect(body.extensions?.degraded).toEqual([{ service: 'catalog', code: 'SERVICE_UNAVAILABLE', retryAfter: 5, stale: true }]);
+  });
+
+  it('lists the services with failed fields first, then those that only served stale values', async () => {
+    await query(app, '{ product(id: "p85") { id } }');
+    pastFresh();
+    t.backends.catalog.setFault({ mode: '503' });
+    t.backends.users.setFault({ mode: '503', retryAfter: 6 });
+    // The product comes first in the query and is served (stale) first; still listed last.
+    const body = await query(app, '{ product(id: "p85") { id } viewer { id } }', await t.token('u1'));
+    expect(body.data).toEqual({ product: { __typename: 'Product', id: 'p85' }, viewer: null });
+    expect(body.extensions?.degraded).toEqual([
+      { service: 'users', code: 'SERVICE_UNAVAILABLE', retryAfter: 6, stale: false },
+      { service: 'catalog', code: 'STALE_DATA', stale: true },
+    ]);
   });
 
   it('leaves out errors that retrying cannot fix (not signed in, bad input): nothing is degraded', async () => {
