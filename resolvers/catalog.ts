@@ -14,7 +14,9 @@ export const catalogResolvers: Resolvers = {
     // and catalog images are square, so the height is the width.
     image: (product, { width }) => {
       const { imageUrl } = product;
-      if (imageUrl === null) return null;
+      // The record is the catalog's JSON as it came (a connector does not fill in absent
+      // keys): a backend that leaves a null imageUrl out means no image, not a crash.
+      if (typeof imageUrl !== 'string') return null;
       if (width === undefined || width === null) return { url: imageUrl, width: null, height: null };
       const pixels = intInRange('width', width, width, 1, MAX_IMAGE_WIDTH);
       return { url: `${imageUrl}${imageUrl.includes('?') ? '&' : '?'}w=${pixels}`, width: pixels, height: pixels };

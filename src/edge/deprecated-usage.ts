@@ -21,8 +21,8 @@ import {
 export interface DeprecatedUsage {
   /**
    * Schema coordinates of the deprecated fields (`Product.imageUrl`), arguments
-   * (`Type.field(arg:)`) and enum values (`Enum.VALUE`, as literals) the operation
-   * selects, each once, in document order.
+   * (`Type.field(arg:)`), input fields (`Input.field`) and enum values (`Enum.VALUE`),
+   * the last two as literals, that the operation selects, each once, in document order.
    */
   readonly coordinates: readonly string[];
   /** The earliest `@sunset` date among them (midnight UTC, ms since the epoch); null when none has one. */
@@ -36,7 +36,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * Finds the deprecated parts an operation selects. Computed once per parsed document
  * and operation (yoga reuses the document object of a query it has seen), never per
  * request. The selection is read as written: a field under `@skip` or `@defer` counts,
- * and an enum value or input field passed in variables does not.
+ * and an enum value or input field passed in variables does not (only literals do).
  *
  * Reads the schema's `@sunset(date: "YYYY-MM-DD")` directives once and throws at
  * start-up for a date that is not a calendar date, or a `@sunset` without `@deprecated`.
@@ -82,6 +82,13 @@ function findUsage(
       if (parent != null && field != null && argument != null && argument.deprecationReason != null) {
         found.add(`${parent.name}.${field.name}(${argument.name}:)`);
       }
+    },
+    ObjectField(node) {
+      // An input object literal: TypeInfo has moved into the field, so its object is the parent input type.
+      const parent = getNamedType(typeInfo.getParentInputType());
+      if (!isInputObjectType(parent)) return;
+      const field = parent.getFields()[node.name.value];
+      if (field !== undefined && field.deprecationReason != null) found.add(`${parent.name}.${field.name}`);
     },
     EnumValue() {
       const value = typeInfo.getEnumValue();

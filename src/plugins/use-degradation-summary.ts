@@ -26,8 +26,9 @@ interface StreamedPayload {
  * One summary per response of what is degraded, so an app can show "some content may
  * be outdated" or hide a section without walking the errors:
  * `extensions.degraded: [{ service, code, retryAfter?, stale }]`, each affected
- * service once, in order of first appearance. A service counts when a field of it
- * failed with a retryable backend error, or was served stale. Absent when nothing is.
+ * service once: those with a failed field in the order of their first error, then those
+ * that only served stale values. A service counts when a field of it failed with a
+ * retryable backend error, or was served stale. Absent when nothing is.
  *
  * A streamed (@defer) answer carries the summary on every part from the first one
  * that has something degraded, each time for the whole response so far: the last

@@ -18,8 +18,8 @@ export interface DeprecationSignalsOptions {
 
 /**
  * The REST practice of Deprecation/Sunset headers, for GraphQL: when an operation
- * selects a field, argument or enum value marked `@deprecated`, the response says
- * `Deprecation: true` and, when the schema gives a `@sunset(date:)` beside it,
+ * selects a field, argument, input field or enum value marked `@deprecated`, the
+ * response says `Deprecation: true` and, when the schema gives a `@sunset(date:)` beside it,
  * `Sunset: <HTTP date>` (RFC 8594; the earliest one when several apply).
  * `<prefix>deprecated_field_usage_total{field, client_name, client_version}` counts
  * each operation that selected each deprecated coordinate, so a team sees when the
@@ -30,7 +30,7 @@ export function useDeprecationSignals(options: DeprecationSignalsOptions): Plugi
   const usageOf = createDeprecatedUsage(schema);
   const usage = new Counter({
     name: `${prefix}deprecated_field_usage_total`,
-    help: 'Operations that selected a deprecated field, argument or enum value (field: its schema coordinate), by the app that sent them.',
+    help: 'Operations that selected a deprecated field, argument, input field or enum value (field: its schema coordinate), by the app that sent them.',
     labelNames: ['field', 'client_name', 'client_version'],
     registers: [registry],
   });

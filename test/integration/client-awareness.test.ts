@@ -83,22 +83,44 @@ describe('client labels are bounded: CLIENT_LABELS_MAX', () => {
   });
   afterAll(() => t.close());
 
-  it('gives the first 50 name/version pairs labels of their own and counts the 150 others as "other"', async () => {
+  it('gives the first 50 name/version pairs labels of their own and counts the 150 others as "other", on all three client-labelled families', async () => {
     expect(t.config.clientLabelsMax).toBe(50);
+    // Each fake client sends an operation that selects a deprecated field, then one that
+    // fails validation: the request counter, the deprecated-usage counter and the error
+    // counter each see all 200.
     for (let batch = 0; batch < 200; batch += 20) {
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => t.gql('query Flood { product(id: "p1") { id } }', { headers: app(`fake-${batch + i}`, `1.0.${batch + i}`) })),
+        Array.from({ length: 20 }, async (_, i) => {
+          const headers = app(`fake-${batch + i}`, `1.0.${batch + i}`);
+          await t.gql('query Flood { product(id: "p1") { id imageUrl } }', { headers });
+          await t.gql('query FloodError { nope }', { headers });
+        }),
       );
     }
-    await t.gql('query Flood { product(id: "p1") { id } }');
-    const samples = (await scrape(t)).filter((s) => s.name === 'graphql_envelop_request_total' && s.labels.operation_name === 'Flood');
-    const own = samples.filter((s) => s.labels.client_name?.startsWith('fake-'));
-    expect(own).toHaveLength(50);
-    expect(own.every((s) => s.value === 1)).toBe(true);
-    expect(sampleValue(samples, 'graphql_envelop_request_total', { client_name: 'other', client_version: 'other' })).toBe(150);
-    // Requests without headers never take a slot.
-    expect(sampleValue(samples, 'graphql_envelop_request_total', { client_name: 'unknown', client_version: 'unknown' })).toBe(1);
-    expect(samples).toHaveLength(52);
+    await t.gql('query Flood { product(id: "p1") { id imageUrl } }');
+    await t.gql('query FloodError { nope }');
+    const all = await scrape(t);
+    const families = {
+      requests: all.filter((s) => s.name === 'graphql_envelop_request_total' && s.labels.operation_name === 'Flood'),
+      deprecated: all.filter((s) => s.name === 'gateway_deprecated_field_usage_total' && s.labels.field === 'Product.imageUrl'),
+      errors: all.filter((s) => s.name === 'graphql_envelop_error_result_total' && s.labels.phase === 'validate'),
+    };
+    const ownPairs = (samples: Sample[]) =>
+      samples
+        .filter((s) => s.labels.client_name?.startsWith('fake-'))
+        .map((s) => `${s.labels.client_name}@${s.labels.client_version}`)
+        .sort();
+    const first50 = ownPairs(families.requests);
+    expect(first50).toHaveLength(50);
+    for (const [family, samples] of Object.entries(families)) {
+      // The same 50 pairs everywhere: the bound is one, shared.
+      expect(ownPairs(samples), family).toEqual(first50);
+      expect(samples.filter((s) => s.labels.client_name?.startsWith('fake-')).every((s) => s.value === 1), family).toBe(true);
+      expect(sampleValue(samples, samples[0]!.name, { client_name: 'other', client_version: 'other' }), family).toBe(150);
+      // Requests without headers never take a slot.
+      expect(sampleValue(samples, samples[0]!.name, { client_name: 'unknown', client_version: 'unknown' }), family).toBe(1);
+      expect(samples, family).toHaveLength(52);
+    }
   });
 
   it('a pair that has its label keeps it after the bound is reached', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
+import { createAppClient } from '../helpers/apollo-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 import { writeTempFile } from '../helpers/write-temp-file.js';
 
@@ -61,6 +62,21 @@ describe('minimum supported app versions (GATEWAY_CONFIG clients.minimumVersions
     expect((await t.gql(QUERY)).body).toEqual(served);
   });
 
+  it("an Apollo Client app (its clientAwareness headers, errorPolicy 'all') gets no data and the one error to show its upgrade screen", async () => {
+    const old = createAppClient(`${t.url}/graphql`, { name: 'shop-ios', version: '1.1.0' });
+    const current = createAppClient(`${t.url}/graphql`, { name: 'shop-ios', version: '1.2.0' });
+    try {
+      const refused = await old.query('query Product { product(id: "p1") { id } }');
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors).toEqual([expect.objectContaining({ extensions: { code: 'UPGRADE_REQUIRED', retryable: false, minimumVersion: '1.2.0' } })]);
+      const served = await current.query('query Product { product(id: "p1") { id } }');
+      expect(served).toMatchObject({ data: { product: { id: 'p1' } }, errors: [] });
+    } finally {
+      old.stop();
+      current.stop();
+    }
+  });
+
   it('reads x-client-name / x-client-version too', async () => {
     const { body } = await t.gql(QUERY, { headers: { 'x-client-name': 'shop-ios', 'x-client-version': '1.0.0' } });
     expect(body).toEqual(UPGRADE('1.2.0'));
@@ -76,6 +92,18 @@ describe('minimum supported app versions (GATEWAY_CONFIG clients.minimumVersions
     });
     expect(unknownHash.status).toBe(200);
     expect(await unknownHash.json()).toEqual(UPGRADE('1.2.0'));
+  });
+
+  it('refuses every operation of a batch, and calls no backend', async () => {
+    t.resetBackendStats();
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...app('shop-android', '2.0.0') },
+      body: JSON.stringify([{ query: QUERY }, { query: '{ product(id: "p2") { name } }' }]),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual([UPGRADE('3.0.0'), UPGRADE('3.0.0')]);
+    expect(t.backends.catalog.stats().requests).toBe(0);
   });
 
   it('refuses a GET (persisted) query the same way', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMovableClock } from '../helpers/movable-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -82,5 +83,39 @@ describe('cacheable public answers: a CDN may serve anonymous catalog reads', ()
 
   it('never for an operation with a field nobody marked cacheable (__typename alone says nothing)', async () => {
     expect((await get('{ __typename }')).headers.get('cache-control')).toBe('private, no-cache');
+  });
+});
+
+describe('a stale answer is never public', () => {
+  const clock = createMovableClock();
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(
+      { UPSTREAM_MAX_RETRIES: '0' },
+      { now: clock.now, gatewayConfig: { services: { catalog: { cache: { freshMs: 60_000, staleMs: 600_000 } } } } },
+    );
+  });
+  afterAll(() => t.close());
+
+  it('the same anonymous GET that is public when fresh is no-store when the catalog is down and the cache stands in', async () => {
+    const url = `${t.url}/graphql?query=${encodeURIComponent('{ product(id: "p5") { id name } }')}`;
+    const headers = { accept: 'application/graphql-response+json' };
+    const fresh = await fetch(url, { headers });
+    expect(fresh.headers.get('cache-control')).toBe('public, max-age=60');
+    clock.advance(60_001);
+    t.backends.catalog.setFault({ mode: '503' });
+    try {
+      const stale = await fetch(url, { headers });
+      const body = (await stale.json()) as { data?: unknown; errors?: unknown; extensions?: { warnings?: unknown[]; degraded?: unknown[] } };
+      // Complete data, no error: only the warning and the summary say it is old.
+      expect(body.data).toEqual({ product: { id: 'p5', name: expect.any(String) } });
+      expect(body.errors).toBeUndefined();
+      expect(body.extensions?.warnings).toHaveLength(1);
+      expect(body.extensions?.degraded).toEqual([{ service: 'catalog', code: 'STALE_DATA', stale: true }]);
+      expect(stale.headers.get('cache-control')).toBe('no-store');
+      expect(stale.headers.get('etag')).toBeNull();
+    } finally {
+      t.backends.catalog.clearFault();
+    }
   });
 });

@@ -8,6 +8,11 @@ const SDL = `
   type Query {
     item(id: ID, legacyId: Int @deprecated(reason: "use id") @sunset(date: "2027-03-01")): Item
     old: Item @deprecated(reason: "use item")
+    search(filter: Filter, filters: [Filter!]): [Item]
+  }
+  input Filter {
+    size: Size
+    legacySize: String @deprecated(reason: "use size") @sunset(date: "2026-12-01")
   }
   type Item {
     id: ID!
@@ -28,6 +33,18 @@ describe('createDeprecatedUsage', () => {
   it('a deprecated part without @sunset gives no date; nothing deprecated gives nothing', () => {
     expect(usageOf(parse('{ old { id } }'))).toEqual({ coordinates: ['Query.old'], sunsetAt: null });
     expect(usageOf(parse('{ item(id: "1") { id url(size: SMALL) } }'))).toEqual({ coordinates: [], sunsetAt: null });
+  });
+
+  it('finds deprecated input fields written as literals, in lists too, with their sunset; not when passed in variables', () => {
+    const literal = usageOf(parse('{ search(filter: { legacySize: "L" }) { id } }'));
+    expect(literal.coordinates).toEqual(['Filter.legacySize']);
+    expect(new Date(literal.sunsetAt!).toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(usageOf(parse('{ search(filters: [{ size: SMALL }, { legacySize: "L", size: LARGE }]) { id } }')).coordinates).toEqual([
+      'Filter.legacySize',
+      'Size.LARGE',
+    ]);
+    expect(usageOf(parse('{ search(filter: { size: SMALL }) { id } }')).coordinates).toEqual([]);
+    expect(usageOf(parse('query ($f: Filter) { search(filter: $f) { id } }')).coordinates).toEqual([]);
   });
 
   it('looks only at the operation that runs and the fragments it reaches', () => {
