@@ -23,7 +23,7 @@ import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
 import { signDevToken } from '../src/edge/sign-dev-token.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
 import { createLogger } from '../src/observability/create-logger.js';
-import { HOME_QUERY, PRODUCT_QUERY } from './queries.js';
+import { HOME_QUERY, PRODUCT_QUERY } from './load/queries.js';
 
 const SECRET = 'executor-ab-jwt-secret-0123456789abcdef';
 const BLOCK = 300;

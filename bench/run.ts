@@ -17,17 +17,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BackendControl } from './backend-control.js';
-import { buildServers } from './build-servers.js';
-import { killAllChildren } from './child-process.js';
-import { detectPinning, LOAD_CORE, type Pinning } from './cpu-pinning.js';
-import { connectBenchRedis, type BenchRedis } from './bench-redis.js';
-import { writeGatewayConfigFile } from './gateway-config-file.js';
-import { machineInfo } from './machine-info.js';
-import { applyLoad, loadUntil, measure, type LoadPlan, type Measurement } from './measure.js';
-import { performanceDoc, preservedProfileSection } from './performance-doc.js';
-import { consoleReport } from './report.js';
-import { ResponseChecker } from './response-check.js';
+import { BackendControl } from './servers/backend-control.js';
+import { buildServers } from './servers/build-servers.js';
+import { killAllChildren } from './servers/child-process.js';
+import { detectPinning, LOAD_CORE, type Pinning } from './servers/cpu-pinning.js';
+import { connectBenchRedis, type BenchRedis } from './servers/bench-redis.js';
+import { writeGatewayConfigFile } from './servers/gateway-config-file.js';
+import { machineInfo } from './report/machine-info.js';
+import { applyLoad, loadUntil, measure, type LoadPlan, type Measurement } from './load/measure.js';
+import { performanceDoc, preservedProfileSection } from './report/performance-doc.js';
+import { consoleReport } from './report/report.js';
+import { ResponseChecker } from './load/response-check.js';
 import {
   backendOnlyRequests,
   buildScenarios,
@@ -40,8 +40,8 @@ import {
   type BenchRequest,
   type Scenario,
   type ScenarioId,
-} from './scenarios.js';
-import { describeRateLimits, schemaRateLimits } from './schema-rate-limits.js';
+} from './load/scenarios.js';
+import { describeRateLimits, schemaRateLimits } from './report/schema-rate-limits.js';
 import {
   SERVER_NAMES,
   startBackends,
@@ -51,12 +51,12 @@ import {
   type BenchServer,
   type ServerName,
   type StartServersOptions,
-} from './servers.js';
+} from './servers/servers.js';
 import { parseSettings, USAGE, type BenchSettings } from './settings.js';
-import { round } from './stats.js';
-import { summarize } from './summarize.js';
-import { evaluateTargets, verdict } from './targets.js';
-import { checkValidity } from './validity.js';
+import { round } from './report/stats.js';
+import { summarize } from './report/summarize.js';
+import { evaluateTargets, verdict } from './report/targets.js';
+import { checkValidity } from './report/validity.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const DOC_PATH = fileURLToPath(new URL('../docs/performance.md', import.meta.url));

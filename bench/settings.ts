@@ -1,5 +1,5 @@
 /** The command line of `npm run bench` and the settings it selects. */
-import type { RateGenerator } from './measure.js';
+import type { RateGenerator } from './load/measure.js';
 
 export interface BenchSettings {
   mode: 'full' | 'quick';
@@ -53,7 +53,7 @@ export const USAGE = `Usage: npm run bench [-- options]
                       BENCH_REDIS_URL, default ${DEFAULT_REDIS_URL})
   --no-pin            do not pin processes to cores with taskset
   --autocannon-rate   drive the fixed-rate scenario with autocannon's overallRate instead of
-                      the paced open-loop generator (bursty; see bench/paced-load.ts)
+                      the paced open-loop generator (bursty; see bench/load/paced-load.ts)
   --cpu-prof          write a CPU profile of each server to bench/results/profiles/
   --executor=standard run the gateway with GATEWAY_EXECUTOR=standard (graphql-js' interpreter)
                       instead of its default, jit (compiled execution), to compare the two

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HOME_QUERY } from '../../bench/queries.js';
+import { HOME_QUERY } from '../../bench/load/queries.js';
 import { parsePrometheus, sampleValue } from '../helpers/parse-prometheus.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 

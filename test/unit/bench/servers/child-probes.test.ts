@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startChild } from '../../../bench/child-process.js';
-import type { HeapAfterGc } from '../../../bench/child-protocol.js';
-import { detectPinning } from '../../../bench/cpu-pinning.js';
+import { startChild } from '../../../../bench/servers/child-process.js';
+import type { HeapAfterGc } from '../../../../bench/servers/child-protocol.js';
+import { detectPinning } from '../../../../bench/servers/cpu-pinning.js';
 
 describe('benchmark children', () => {
   it('answer the gc probe with the heap they still use after a full collection', async () => {
     const child = await startChild<{ pid: number }>({
       name: 'idle',
-      entry: fileURLToPath(new URL('./fixtures/idle-child.ts', import.meta.url)),
+      entry: fileURLToPath(new URL('../fixtures/idle-child.ts', import.meta.url)),
       env: {},
       core: 0,
       pinning: detectPinning(true),

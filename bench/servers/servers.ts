@@ -46,7 +46,7 @@ export interface Backends {
 /** Orders per seeded user: the 10 the home screen shows (30, the default seed, would triple the backends' memory for 22,000 users). */
 const BENCH_ORDERS_PER_USER = 10;
 
-/** `buildDir`: the compiled bench/ directory (build-servers.ts). `users`: u1…uN seeded, each with orders. */
+/** `buildDir`: the compiled bench/servers/ directory (build-servers.ts). `users`: u1…uN seeded, each with orders. */
 export async function startBackends(buildDir: string, latencyMs: number, users: number, pinning: Pinning): Promise<Backends> {
   const child = await startChild<{ urls: BackendUrls }>({
     name: `backends (${latencyMs} ms)`,

@@ -3,8 +3,8 @@
  * latency of this round (BENCH_BACKEND_LATENCY_MS), seeded with the users the
  * run's viewers need (BENCH_SEED_USERS, BENCH_ORDERS_PER_USER). Reports their URLs.
  */
-import { SEED_ORDERS_PER_USER, SEED_USER_COUNT } from '../backends/seed-data.js';
-import { startReferenceBackends } from '../backends/start-reference-backends.js';
+import { SEED_ORDERS_PER_USER, SEED_USER_COUNT } from '../../backends/seed-data.js';
+import { startReferenceBackends } from '../../backends/start-reference-backends.js';
 import { runChild } from './child-protocol.js';
 
 runChild(async () => {

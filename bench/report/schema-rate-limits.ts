@@ -4,7 +4,7 @@
  * reader knows which limits the viewers stayed under.
  */
 import { Kind, parse, valueFromASTUntyped, type DocumentNode } from 'graphql';
-import { gatewayApp } from '../app/gateway-app.js';
+import { gatewayApp } from '../../app/gateway-app.js';
 
 export interface SchemaRateLimit {
   /** `Type.field` */

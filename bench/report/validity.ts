@@ -5,8 +5,8 @@
  * because the server could not answer that fast with that many connections).
  * Problems make the run exit non-zero.
  */
-import type { Measurement } from './measure.js';
-import { HUNG_SCENARIOS } from './scenarios.js';
+import type { Measurement } from '../load/measure.js';
+import { HUNG_SCENARIOS } from '../load/scenarios.js';
 
 const HUNG = new Set<string>(HUNG_SCENARIOS);
 

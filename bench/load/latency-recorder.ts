@@ -3,7 +3,7 @@
  * stores whole milliseconds (and has no p95), which cannot show a 2 ms budget;
  * its per-response event carries the exact time, so the runner keeps those.
  */
-import { percentile } from './stats.js';
+import { percentile } from '../report/stats.js';
 
 export interface LatencySummary {
   count: number;

@@ -3,14 +3,14 @@
  * duration while the server's RSS is sampled every 250 ms and its CPU time is
  * read before and after, backend counters read back.
  */
-import type { BackendCalls, BackendControl } from './backend-control.js';
+import type { BackendCalls, BackendControl } from '../servers/backend-control.js';
 import type { LatencySummary } from './latency-recorder.js';
 import { runLoad, startLoad, type LoadResult } from './load.js';
 import { runPacedLoad } from './paced-load.js';
-import type { HeapAfterGc } from './child-protocol.js';
+import type { HeapAfterGc } from '../servers/child-protocol.js';
 import { readRssMb, startProcessSampler, type ProcessUsage } from './process-sampler.js';
 import type { BenchRequest } from './scenarios.js';
-import { earlyLateMedians } from './stats.js';
+import { earlyLateMedians } from '../report/stats.js';
 
 /** Which generator drives a fixed-rate run (see paced-load.ts for why `paced` is the default). */
 export type RateGenerator = 'paced' | 'autocannon';

@@ -3,7 +3,7 @@
  * /__faults): the backends run in their own process, so the runner cannot call
  * their in-process API.
  */
-import { SERVICE_NAMES, type BackendStats, type ServiceName } from '../backends/start-reference-backends.js';
+import { SERVICE_NAMES, type BackendStats, type ServiceName } from '../../backends/start-reference-backends.js';
 import type { BackendUrls } from './server-env.js';
 
 export interface BackendCalls {

@@ -5,9 +5,9 @@
  * policies, in-memory tiered cache.
  */
 import pino from 'pino';
-import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
-import { createGateway } from '../src/gateway.js';
-import { createLogger } from '../src/observability/create-logger.js';
+import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
+import { createGateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/observability/create-logger.js';
 import { runChild } from './child-protocol.js';
 
 runChild(async () => {

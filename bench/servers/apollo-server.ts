@@ -10,16 +10,16 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
 import pino from 'pino';
-import { createGatewayRuntime } from '../src/create-gateway-runtime.js';
-import { createRequestContext } from '../src/create-request-context.js';
-import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
-import type { GatewayContext } from '../src/gateway-context.js';
-import { upstreamErrorToGraphQL } from '../src/errors/upstream-error-to-graphql.js';
-import { createClientLabels } from '../src/observability/client-labels.js';
-import { createLogger } from '../src/observability/create-logger.js';
-import { createRequestScopeFactory } from '../src/request-scope.js';
-import { resolveRequestId } from '../src/observability/request-id.js';
-import { isUpstreamError } from '../src/upstream/upstream-error.js';
+import { createGatewayRuntime } from '../../src/create-gateway-runtime.js';
+import { createRequestContext } from '../../src/create-request-context.js';
+import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
+import type { GatewayContext } from '../../src/gateway-context.js';
+import { upstreamErrorToGraphQL } from '../../src/errors/upstream-error-to-graphql.js';
+import { createClientLabels } from '../../src/observability/client-labels.js';
+import { createLogger } from '../../src/observability/create-logger.js';
+import { createRequestScopeFactory } from '../../src/request-scope.js';
+import { resolveRequestId } from '../../src/observability/request-id.js';
+import { isUpstreamError } from '../../src/upstream/upstream-error.js';
 import { runChild } from './child-protocol.js';
 
 runChild(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Measurement } from '../../../bench/measure.js';
-import { checkValidity, RATE_LIMITED_HINT } from '../../../bench/validity.js';
+import type { Measurement } from '../../../../bench/load/measure.js';
+import { checkValidity, RATE_LIMITED_HINT } from '../../../../bench/report/validity.js';
 
 const noCalls = { users: { requests: 0, byRoute: {} }, catalog: { requests: 0, byRoute: {} }, orders: { requests: 0, byRoute: {} }, recommendations: { requests: 0, byRoute: {} } };
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPacedLoad } from '../../../bench/paced-load.js';
-import type { BenchRequest } from '../../../bench/scenarios.js';
+import { runPacedLoad } from '../../../../bench/load/paced-load.js';
+import type { BenchRequest } from '../../../../bench/load/scenarios.js';
 
 describe('runPacedLoad, every request once', () => {
   let server: Server;

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { MachineInfo } from './machine-info.js';
 import { growthTable, ratioLines, renderTable, resultsTable, settingsLine } from './report.js';
-import { FIXED_RATE } from './scenarios.js';
+import { FIXED_RATE } from '../load/scenarios.js';
 import { describeRateLimits, type SchemaRateLimit } from './schema-rate-limits.js';
-import type { BenchSettings } from './settings.js';
+import type { BenchSettings } from '../settings.js';
 import type { SummaryRow } from './summarize.js';
 import { verdict, type TargetResult } from './targets.js';
 
@@ -82,7 +82,7 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
 
 ## Method
 
-- **Processes.** Each server runs in its own Node process (\`bench/child-process.ts\`), so
+- **Processes.** Each server runs in its own Node process (\`bench/servers/child-process.ts\`), so
   its RSS and CPU time are its own; the runner reads them from \`/proc/<pid>\` (RSS sampled
   every 250 ms, the peak reported; CPU % = CPU seconds ÷ wall seconds × 100, so 100 % = one
   core). The four reference backends (\`backends/\`) share one process, seeded with every
@@ -103,7 +103,7 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
     (${describeRateLimits(input.rateLimits)}, per viewer). The load is spread over ${viewers} viewers so
     that none of them goes over a limit, as phones do not; an answer refused by a limit makes
     the run invalid (see "Fairness check").
-  - *hand-written BFF* (\`bench/baseline-bff.ts\`): node:http + one undici Pool per backend;
+  - *hand-written BFF* (\`bench/servers/baseline-bff.ts\`): node:http + one undici Pool per backend;
     the same backend calls (users batch, orders list, one catalog batch for every product of
     the screen, recommendations), verifies the JWT itself on every request (jose, HS256; the
     gateway remembers tokens it verified), TTL caches for products, users and recommendation
@@ -111,7 +111,7 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
     No retries, breaker or deadline: a backend call simply times out after 1 s (undici's
     \`headersTimeout\`, whose coarse timer fires after 1–1.5 s), which is what hand-written
     code usually does. No Redis, in any scenario.
-  - *Apollo Server 5* (\`bench/apollo-server.ts\`): \`startStandaloneServer\` over the SAME
+  - *Apollo Server 5* (\`bench/servers/apollo-server.ts\`): \`startStandaloneServer\` over the SAME
     executable schema (\`createSchema()\`), resolvers, DataLoaders and per-request context as the
     gateway, built from the same services — so it has the same cache (with Redis in the Redis
     scenario) and the same resilience policies (retries, breakers, bulkheads, deadline). None
@@ -156,7 +156,7 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
     loop latency is connections ÷ throughput (waiting for the CPU), whatever the breaker does.
     Gateway and Apollo only: without a breaker, ${FIXED_RATE} req/s of 1 s waits only piles up a queue.
 - **Generators.** Closed-loop scenarios use autocannon (programmatically). The fixed-rate
-  scenarios use ${settings.rateGenerator === 'paced' ? 'an open-loop paced generator (`bench/paced-load.ts`, wrk2-style: request *i* is sent at *i*/rate and its latency counts from then, so a stall cannot hide)' : "autocannon's `overallRate`"}.
+  scenarios use ${settings.rateGenerator === 'paced' ? 'an open-loop paced generator (`bench/load/paced-load.ts`, wrk2-style: request *i* is sent at *i*/rate and its latency counts from then, so a stall cannot hide)' : "autocannon's `overallRate`"}.
   autocannon's \`overallRate\` is not used for it by default: it gives each connection a quota per
   second that it fires back-to-back at the start of the second, so "500 req/s over 50
   connections" is a burst of 50 concurrent requests every second rather than a steady rate

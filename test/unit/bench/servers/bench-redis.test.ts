@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBenchRedis, type BenchRedis } from '../../../bench/bench-redis.js';
-import { closedPort } from '../../helpers/closed-port.js';
-import { connectRedis, REDIS_URL, type RedisClient } from '../../helpers/shared-redis.js';
+import { connectBenchRedis, type BenchRedis } from '../../../../bench/servers/bench-redis.js';
+import { closedPort } from '../../../helpers/closed-port.js';
+import { connectRedis, REDIS_URL, type RedisClient } from '../../../helpers/shared-redis.js';
 
 describe('connectBenchRedis (the shared Redis)', () => {
   let bench: BenchRedis;

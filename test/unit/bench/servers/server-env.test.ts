@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeGatewayConfigFile } from '../../../bench/gateway-config-file.js';
-import { describeRateLimits, schemaRateLimits } from '../../../bench/schema-rate-limits.js';
-import { serverEnv } from '../../../bench/server-env.js';
-import { gatewayApp, loadAppConfig } from '../../../app/gateway-app.js';
+import { writeGatewayConfigFile } from '../../../../bench/servers/gateway-config-file.js';
+import { describeRateLimits, schemaRateLimits } from '../../../../bench/report/schema-rate-limits.js';
+import { serverEnv } from '../../../../bench/servers/server-env.js';
+import { gatewayApp, loadAppConfig } from '../../../../app/gateway-app.js';
 
 const urls = { users: 'http://127.0.0.1:1', catalog: 'http://127.0.0.1:2', orders: 'http://127.0.0.1:3', recommendations: 'http://127.0.0.1:4' };
 

@@ -33,7 +33,7 @@ export interface StartChildOptions {
   startTimeoutMs?: number;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const live = new Set<ChildProcess>();
 
 /** Kills every child still running; synchronous, so it also works inside process.on('exit'). */

@@ -2,7 +2,7 @@
  * The results as tables: plain text for the terminal, Markdown for
  * docs/performance.md. Same rows, same columns.
  */
-import type { BenchSettings } from './settings.js';
+import type { BenchSettings } from '../settings.js';
 import { findRow, type SummaryRow } from './summarize.js';
 import { addedLatencyMs, lateOverEarly } from './targets.js';
 

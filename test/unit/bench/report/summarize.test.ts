@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientGrowth, type ClientGrowth, type Measurement } from '../../../bench/measure.js';
-import { findRow, summarize } from '../../../bench/summarize.js';
+import { clientGrowth, type ClientGrowth, type Measurement } from '../../../../bench/load/measure.js';
+import { findRow, summarize } from '../../../../bench/report/summarize.js';
 
 const noCalls = { users: { requests: 0, byRoute: {} }, catalog: { requests: 0, byRoute: {} }, orders: { requests: 0, byRoute: {} }, recommendations: { requests: 0, byRoute: {} } };
 

@@ -3,7 +3,7 @@
  * scenario × server: the median of the rounds for every rate, latency and
  * resource figure, the sum for the failure counters.
  */
-import type { ClientGrowth, Measurement } from './measure.js';
+import type { ClientGrowth, Measurement } from '../load/measure.js';
 import { median } from './stats.js';
 
 export interface SummaryRow {

@@ -12,14 +12,14 @@
  * breaker, a request deadline, metrics, logs. A backend call simply times out
  * after TIMEOUT_MS (undici's headers/body timeouts).
  */
-import type { ProductRecord } from '../services/records.js';
+import type { ProductRecord } from '../../services/records.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { Pool } from 'undici';
 import { runChild } from './child-protocol.js';
-import { HOME_OPERATION, HOME_ORDERS_FIRST, HOME_RECOMMENDATIONS_FIRST, PRODUCT_OPERATION } from './queries.js';
+import { HOME_OPERATION, HOME_ORDERS_FIRST, HOME_RECOMMENDATIONS_FIRST, PRODUCT_OPERATION } from '../load/queries.js';
 import { TtlCache } from './ttl-cache.js';
 
 /** The gateway's fresh TTLs (services/index.ts), so both serve the same share from memory. */

@@ -3,7 +3,7 @@
  * Server read the same variables through `loadConfig`, so both run the same
  * production policies; the hand-written baseline reads the URLs and JWT_SECRET.
  */
-import type { ServiceName } from '../backends/start-reference-backends.js';
+import type { ServiceName } from '../../backends/start-reference-backends.js';
 
 /** Bench-only secrets (≥ 32 bytes, as `loadConfig` requires). */
 export const BENCH_JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redisErrorsIn } from '../../../bench/servers.js';
+import { redisErrorsIn } from '../../../../bench/servers/servers.js';
 
 describe('redisErrorsIn', () => {
   it("reads the gateway's Redis error counter from its /metrics, whatever the metric prefix", () => {

@@ -9,13 +9,13 @@ import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const BUILD_DIR = fileURLToPath(new URL('./.build/', import.meta.url));
+const BUILD_DIR = fileURLToPath(new URL('../.build/', import.meta.url));
 
-/** Builds into bench/.build (emptied first) and returns the directory holding the compiled bench/ entries. */
+/** Builds into bench/.build (emptied first) and returns the directory holding the compiled server entries (bench/servers/). */
 export function buildServers(): string {
   rmSync(BUILD_DIR, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const project = fileURLToPath(new URL('./tsconfig.servers.json', import.meta.url));
+  const project = fileURLToPath(new URL('../tsconfig.servers.json', import.meta.url));
   try {
     // --noCheck: emit only; another engineer's work in progress must not block the benchmark.
     execFileSync(process.execPath, [tsc, '-p', project, '--noCheck'], { stdio: 'pipe' });
@@ -24,6 +24,6 @@ export function buildServers(): string {
     throw new Error(`compiling the benchmark servers failed:\n${output || String(error)}`);
   }
   // src/create-schema.ts reads ../schema/ relative to itself, as in dist/.
-  cpSync(fileURLToPath(new URL('../schema/', import.meta.url)), `${BUILD_DIR}schema`, { recursive: true });
-  return `${BUILD_DIR}bench`;
+  cpSync(fileURLToPath(new URL('../../schema/', import.meta.url)), `${BUILD_DIR}schema`, { recursive: true });
+  return `${BUILD_DIR}bench/servers`;
 }

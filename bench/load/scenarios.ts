@@ -8,10 +8,10 @@
  * per-client limit, which the benchmark leaves at their defaults. "Many clients"
  * sends one request for each of 20,000 further viewers, never seen before.
  */
-import { SEED_PRODUCT_COUNT } from '../backends/seed-data.js';
-import { signDevToken } from '../src/edge/sign-dev-token.js';
+import { SEED_PRODUCT_COUNT } from '../../backends/seed-data.js';
+import { signDevToken } from '../../src/edge/sign-dev-token.js';
 import { HOME_OPERATION, HOME_QUERY, PRODUCT_OPERATION, PRODUCT_QUERY } from './queries.js';
-import { BENCH_JWT_SECRET } from './server-env.js';
+import { BENCH_JWT_SECRET } from '../servers/server-env.js';
 
 export type ScenarioId = 'home' | 'home-redis' | 'small' | 'fixed-rate' | 'many-clients' | 'home-hung' | 'hung-fixed-rate';
 

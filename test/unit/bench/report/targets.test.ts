@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SummaryRow } from '../../../bench/summarize.js';
-import { addedLatencyMs, evaluateTargets, lateOverEarly, verdict, type TargetResult, type TargetScale } from '../../../bench/targets.js';
+import type { SummaryRow } from '../../../../bench/report/summarize.js';
+import { addedLatencyMs, evaluateTargets, lateOverEarly, verdict, type TargetResult, type TargetScale } from '../../../../bench/report/targets.js';
 
 function row(scenario: string, server: string, overrides: Partial<SummaryRow> = {}): SummaryRow {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlyLateMedians, median, percentile, round } from '../../../bench/stats.js';
+import { earlyLateMedians, median, percentile, round } from '../../../../bench/report/stats.js';
 
 describe('percentile (nearest rank)', () => {
   const sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backendOnlyRequests, buildScenarios, seededUsers, type BenchRequest } from '../../../bench/scenarios.js';
+import { backendOnlyRequests, buildScenarios, seededUsers, type BenchRequest } from '../../../../bench/load/scenarios.js';
 
 const counts = { viewers: 600, manyClients: 1500 };
 // Stand-ins for signed tokens: token i belongs to viewer u(i+1).
