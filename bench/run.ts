@@ -212,7 +212,6 @@ async function healthyPhase(ctx: LatencyContext): Promise<void> {
         requests: backendOnlyRequests(ctx.settings.viewers),
         connections: ctx.settings.connections,
         rate: FIXED_RATE,
-        rateGenerator: ctx.settings.rateGenerator,
       };
       // The backends process has been under load all phase long: warm already.
       await applyLoad(plan, ctx.settings.rewarmSec);
@@ -276,7 +275,7 @@ async function manyClientsPhase(ctx: LatencyContext): Promise<void> {
   try {
     for (const server of servers) {
       const warmUp = planFor(ctx.settings, server.origin, { requests: ctx.scenarios.home.requests, rate: scenario.rate });
-      await applyLoad({ ...warmUp, rateGenerator: 'paced' }, ctx.settings.warmupSec);
+      await applyLoad(warmUp, ctx.settings.warmupSec);
       const plan: LoadPlan = { ...planFor(ctx.settings, server.origin, scenario), once: true };
       ctx.record(await measure({ ...measureOptions(ctx, server.name, server.pid, scenario.id, plan, 1), collectGarbage: () => server.collectGarbage() }));
     }
@@ -339,7 +338,7 @@ async function startRampedServers(ctx: LatencyContext, ramp: readonly BenchReque
     // All at once: one connection each is what matters, and nothing is measured yet.
     await Promise.all(
       servers.map((server) =>
-        applyLoad({ origin: server.origin, requests: ramp, connections: 1, rateGenerator: ctx.settings.rateGenerator }, ctx.settings.rampSec),
+        applyLoad({ origin: server.origin, requests: ramp, connections: 1 }, ctx.settings.rampSec),
       ),
     );
   } catch (error) {
@@ -380,7 +379,6 @@ function planFor(settings: BenchSettings, origin: string, scenario: Pick<Scenari
     requests: scenario.requests,
     connections: settings.connections,
     ...(scenario.rate === undefined ? {} : { rate: scenario.rate }),
-    rateGenerator: settings.rateGenerator,
   };
 }
 

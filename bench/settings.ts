@@ -1,5 +1,4 @@
 /** The command line of `npm run bench` and the settings it selects. */
-import type { RateGenerator } from './load/measure.js';
 
 export interface BenchSettings {
   mode: 'full' | 'quick';
@@ -25,7 +24,6 @@ export interface BenchSettings {
   manyClients: { viewers: number; rate: number };
   /** Redis for the "home, Redis on" scenario; null: `--no-redis`, that scenario is skipped. */
   redisUrl: string | null;
-  rateGenerator: RateGenerator;
   pin: boolean;
   /** Write a V8 CPU profile of each server process to bench/results/profiles/. */
   cpuProf: boolean;
@@ -52,8 +50,6 @@ export const USAGE = `Usage: npm run bench [-- options]
   --no-redis          skip the "home, Redis on" scenario (otherwise Redis must answer at
                       BENCH_REDIS_URL, default ${DEFAULT_REDIS_URL})
   --no-pin            do not pin processes to cores with taskset
-  --autocannon-rate   drive the fixed-rate scenario with autocannon's overallRate instead of
-                      the paced open-loop generator (bursty; see bench/load/paced-load.ts)
   --cpu-prof          write a CPU profile of each server to bench/results/profiles/
   --executor=standard run the gateway with GATEWAY_EXECUTOR=standard (graphql-js' interpreter)
                       instead of its default, jit (compiled execution), to compare the two
@@ -61,7 +57,7 @@ export const USAGE = `Usage: npm run bench [-- options]
 `;
 
 export function parseSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchSettings | 'help' {
-  const known = new Set(['--quick', '--no-redis', '--no-pin', '--autocannon-rate', '--cpu-prof', '--executor=jit', '--executor=standard', '--help', '-h']);
+  const known = new Set(['--quick', '--no-redis', '--no-pin', '--cpu-prof', '--executor=jit', '--executor=standard', '--help', '-h']);
   const unknown = argv.filter((arg) => !known.has(arg));
   if (unknown.length > 0) throw new Error(`unknown option(s) ${unknown.join(' ')}\n\n${USAGE}`);
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
@@ -83,7 +79,6 @@ export function parseSettings(argv: readonly string[], env: Readonly<Record<stri
     // cost of a request rather than a queue. 20,000 at 250 req/s: 80 s per server.
     manyClients: { viewers: quick ? 1_000 : 20_000, rate: MANY_CLIENTS_RATE },
     redisUrl: argv.includes('--no-redis') ? null : redisUrl,
-    rateGenerator: argv.includes('--autocannon-rate') ? 'autocannon' : 'paced',
     pin: !argv.includes('--no-pin'),
     cpuProf: argv.includes('--cpu-prof'),
     breakerTimeoutMs: 30_000,

@@ -1,7 +1,7 @@
 /**
- * Every response time of a run, at full resolution. autocannon's own histogram
- * stores whole milliseconds (and has no p95), which cannot show a 2 ms budget;
- * its per-response event carries the exact time, so the runner keeps those.
+ * Every response time of a run, at full resolution: a histogram of whole milliseconds
+ * (autocannon's, wrk's) cannot show a budget of a few milliseconds, so the generator
+ * keeps each exact time and takes the percentiles from all of them.
  */
 import { percentile } from '../report/stats.js';
 

@@ -4,27 +4,17 @@
  * read before and after, backend counters read back.
  */
 import type { BackendCalls, BackendControl } from '../servers/backend-control.js';
-import type { LatencySummary } from './latency-recorder.js';
-import { runLoad, startLoad, type LoadResult } from './load.js';
-import { runPacedLoad } from './paced-load.js';
 import type { HeapAfterGc } from '../servers/child-protocol.js';
-import { readRssMb, startProcessSampler, type ProcessUsage } from './process-sampler.js';
-import type { BenchRequest } from './scenarios.js';
 import { earlyLateMedians } from '../report/stats.js';
+import { runLoad, startLoad, type LoadOptions, type LoadResult } from './generator.js';
+import type { LatencySummary } from './latency-recorder.js';
+import { readRssMb, startProcessSampler, type ProcessUsage } from './process-sampler.js';
 
-/** Which generator drives a fixed-rate run (see paced-load.ts for why `paced` is the default). */
-export type RateGenerator = 'paced' | 'autocannon';
-
-export interface LoadPlan {
-  origin: string;
-  requests: readonly BenchRequest[];
-  connections: number;
-  /** Fixed rate in req/s; undefined = closed loop, as fast as the server answers. */
-  rate?: number;
-  /** Every request once, in order, at `rate` (always the paced generator: autocannon loops over its list). */
-  once?: boolean;
-  rateGenerator: RateGenerator;
-}
+/**
+ * The load of a scenario on one server (generator.ts): the requests, the connections, and
+ * a fixed `rate` (req/s, open loop) or none (closed loop, as fast as the server answers).
+ */
+export type LoadPlan = Omit<LoadOptions, 'durationSec' | 'timeoutSec'>;
 
 /** What a run of distinct clients (each request once) shows besides the usual figures. */
 export interface ClientGrowth {
@@ -50,7 +40,6 @@ export interface Measurement {
   scenario: string;
   backendLatencyMs: number;
   round: number;
-  generator: 'autocannon' | 'paced' | 'autocannon-rate';
   connections: number;
   /** Fixed rate (req/s), or undefined for closed loop. */
   rate?: number;
@@ -70,27 +59,15 @@ export interface Measurement {
   backendCalls: BackendCalls;
   /** Backend requests per completed GraphQL request. */
   callsPerQuery: number;
-  autocannon: LoadResult['autocannon'];
   /** Hung-backend scenario: how long the warm-up load took to open the server's breaker. */
   breakerOpenAfterMs?: number;
   /** A run of distinct clients (`once`): growth with the number of clients met. */
   growth?: ClientGrowth;
 }
 
-function generatorOf(plan: LoadPlan): Measurement['generator'] {
-  if (plan.rate === undefined) return 'autocannon';
-  return plan.rateGenerator === 'paced' || plan.once === true ? 'paced' : 'autocannon-rate';
-}
-
 /** Applies the plan's load for `durationSec` (a `once` plan: until every request was sent once and answered). */
-export function applyLoad(plan: LoadPlan, durationSec: number): Promise<LoadResult & { bySend?: Float64Array }> {
-  const base = { origin: plan.origin, requests: plan.requests, connections: plan.connections, durationSec };
-  if (plan.once === true) {
-    if (plan.rate === undefined) throw new Error('a plan that sends every request once needs a rate');
-    return runPacedLoad({ ...base, rate: plan.rate, once: true });
-  }
-  if (plan.rate !== undefined && plan.rateGenerator === 'paced') return runPacedLoad({ ...base, rate: plan.rate });
-  return runLoad(plan.rate === undefined ? base : { ...base, rate: plan.rate });
+export function applyLoad(plan: LoadPlan, durationSec: number): Promise<LoadResult> {
+  return runLoad({ ...plan, durationSec });
 }
 
 /**
@@ -139,7 +116,7 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
   };
   const before = once ? await settled() : undefined;
   const sampler = startProcessSampler(options.pid);
-  let load: LoadResult & { bySend?: Float64Array };
+  let load: LoadResult;
   let usage: ProcessUsage;
   try {
     load = await applyLoad(options.plan, options.durationSec);
@@ -153,7 +130,6 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     scenario: options.scenario,
     backendLatencyMs: options.backendLatencyMs,
     round: options.round,
-    generator: generatorOf(options.plan),
     connections: options.plan.connections,
     ...(options.plan.rate === undefined ? {} : { rate: options.plan.rate }),
     durationSec: load.durationSec,
@@ -170,7 +146,6 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     cpuSeconds: usage.cpuSeconds,
     backendCalls,
     callsPerQuery: load.responses === 0 ? Number.NaN : backendCalls.total / load.responses,
-    autocannon: load.autocannon,
     ...(load.bySend === undefined || before === undefined || after === undefined ? {} : { growth: clientGrowth(load.bySend, before, after) }),
   };
 }

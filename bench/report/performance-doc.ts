@@ -73,7 +73,7 @@ within one run are what count.
 \`\`\`sh
 npm run bench              # full run, ~${Math.round(input.durationSec / 60)} min here: rewrites this file and bench/results/latest.json
 npm run bench -- --quick   # CI smoke run, < 2 min: every scenario at a small scale, backends at 0 ms only: bench/results/quick.json only
-npm run bench -- --help    # options (--no-redis, --no-pin, --autocannon-rate, --cpu-prof)
+npm run bench -- --help    # options (--no-redis, --no-pin, --cpu-prof, --executor=standard)
 \`\`\`
 
 Run it on an otherwise idle machine: the servers and the load generator share its cores.
@@ -155,14 +155,14 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
   - *recs hung @ ${FIXED_RATE} req/s*: the same at the fixed rate, for the latency target — in a closed
     loop latency is connections ÷ throughput (waiting for the CPU), whatever the breaker does.
     Gateway and Apollo only: without a breaker, ${FIXED_RATE} req/s of 1 s waits only piles up a queue.
-- **Generators.** Closed-loop scenarios use autocannon (programmatically). The fixed-rate
-  scenarios use ${settings.rateGenerator === 'paced' ? 'an open-loop paced generator (`bench/load/paced-load.ts`, wrk2-style: request *i* is sent at *i*/rate and its latency counts from then, so a stall cannot hide)' : "autocannon's `overallRate`"}.
-  autocannon's \`overallRate\` is not used for it by default: it gives each connection a quota per
-  second that it fires back-to-back at the start of the second, so "500 req/s over 50
-  connections" is a burst of 50 concurrent requests every second rather than a steady rate
-  (\`--autocannon-rate\` measures with it anyway). Latencies are the exact per-response times
-  (autocannon's own histogram keeps whole milliseconds and has no p95). Many clients always
-  uses the paced generator.
+- **Generator.** One load generator (\`bench/load/generator.ts\`, in the runner's process:
+  an undici Pool, one request in flight per connection) sends every request and records every
+  answer. Closed-loop scenarios: each connection sends its next request as soon as the previous
+  one is answered. Fixed-rate scenarios: open loop, wrk2-style — request *i* is sent at
+  *i*/rate and its latency counts from then, so a stall cannot hide behind a sender that waits
+  (nor behind bursts: autocannon's \`overallRate\` fires each connection's quota at the start
+  of every second). Latencies are the exact per-response times (no whole-millisecond
+  histogram). Many clients uses the fixed rate, each request once.
 - **Rounds.** ${settingsLine(settings)}: servers alternate within a round (gateway,
   hand-written, Apollo, gateway, …) and the tables show the median of the rounds. Per backend
   latency there is one set of server processes for the healthy scenarios, a fresh one for the

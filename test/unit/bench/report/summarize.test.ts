@@ -8,7 +8,6 @@ function measurement(overrides: Partial<Measurement> & Pick<Measurement, 'server
   return {
     backendLatencyMs: 0,
     round: 1,
-    generator: 'autocannon',
     connections: 10,
     durationSec: 10,
     reqPerSec: 100,
@@ -24,7 +23,6 @@ function measurement(overrides: Partial<Measurement> & Pick<Measurement, 'server
     cpuSeconds: 9,
     backendCalls: { total: 1000, byService: noCalls },
     callsPerQuery: 1,
-    autocannon: null,
     ...overrides,
   };
 }

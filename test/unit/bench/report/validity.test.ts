@@ -10,7 +10,6 @@ function measurement(overrides: Partial<Measurement>): Measurement {
     scenario: 'home',
     backendLatencyMs: 0,
     round: 1,
-    generator: 'autocannon',
     connections: 10,
     durationSec: 10,
     reqPerSec: 100,
@@ -26,7 +25,6 @@ function measurement(overrides: Partial<Measurement>): Measurement {
     cpuSeconds: 9,
     backendCalls: { total: 1000, byService: noCalls },
     callsPerQuery: 1,
-    autocannon: null,
     ...overrides,
   };
 }
