@@ -15,7 +15,7 @@
  *   4. hung phase: fresh server processes (nothing cached), recommendations
  *      hung, each breaker opened once, then the rounds as above.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BackendControl } from './servers/backend-control.js';
 import { buildServers } from './servers/build-servers.js';
@@ -27,6 +27,7 @@ import { machineInfo } from './report/machine-info.js';
 import { applyLoad, loadUntil, measure, type LoadPlan, type Measurement } from './load/measure.js';
 import { performanceDoc, preservedProfileSection } from './report/performance-doc.js';
 import { consoleReport } from './report/report.js';
+import { publishes, writeResults, type RunSummary } from './report/results-file.js';
 import { ResponseChecker } from './load/response-check.js';
 import {
   backendOnlyRequests,
@@ -159,9 +160,7 @@ async function main(): Promise<void> {
     for (const t of targets) process.stdout.write(`  ${verdict(t)}  ${t.target}: ${t.measured}\n`);
     if (notes.length > 0) process.stdout.write(`\nNotes\n${notes.map((n) => `  - ${n}`).join('\n')}\n`);
 
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const resultsFile = settings.cpuProf ? 'profile-run.json' : settings.mode === 'quick' ? 'quick.json' : 'latest.json';
-    const json = {
+    const summary: RunSummary = {
       settings,
       machine,
       pinning: pinning.description,
@@ -172,16 +171,11 @@ async function main(): Promise<void> {
       problems,
       notes,
       summary: rows,
-      measurements,
     };
-    writeFileSync(`${RESULTS_DIR}${resultsFile}`, `${JSON.stringify(json, null, 2)}\n`);
-    log(`\nwrote bench/results/${resultsFile} (${Math.round(durationSec)} s)`);
-    if (settings.mode === 'full' && !settings.cpuProf) {
-      const doc = performanceDoc(
-        { settings, machine, pinning: pinning.description, rows, targets, problems, notes, durationSec, rateLimits },
-        preservedProfileSection(DOC_PATH),
-      );
-      writeFileSync(DOC_PATH, doc);
+    const written = writeResults(RESULTS_DIR, summary, measurements);
+    log(`\nwrote ${written.map((file) => `bench/results/${file}`).join(' and ')} (${Math.round(durationSec)} s)`);
+    if (publishes(settings)) {
+      writeFileSync(DOC_PATH, performanceDoc(summary, preservedProfileSection(DOC_PATH)));
       log('wrote docs/performance.md');
     }
     if (problems.length > 0) {

@@ -41,8 +41,10 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export const USAGE = `Usage: npm run bench [-- options]
 
-  (no option)         full run, about 25 min on 2 cores: bench/results/latest.json and
-                      docs/performance.md (its "## Profile" section is kept)
+  (no option)         full run, about 25 min on 2 cores: bench/results/summary.json (the
+                      committed numbers), bench/results/latest.json (every measurement)
+                      and docs/performance.md (its "## Profile" section is kept; to
+                      rewrite it from summary.json alone: npx tsx bench/write-doc.ts)
   --quick             CI smoke run, under 2 min: every scenario at a small scale (500
                       viewers, 1,000 many-clients viewers, 10 connections, 1 s warm-up,
                       2 s measured, 1 round, backends at 0 ms only); writes
