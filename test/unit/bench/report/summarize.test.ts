@@ -1,42 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { clientGrowth, type ClientGrowth, type Measurement } from '../../../../bench/load/measure.js';
 import { findRow, summarize } from '../../../../bench/report/summarize.js';
+import { growth, measurement } from '../fixtures/measurements.js';
 
-const noCalls = { users: { requests: 0, byRoute: {} }, catalog: { requests: 0, byRoute: {} }, orders: { requests: 0, byRoute: {} }, recommendations: { requests: 0, byRoute: {} } };
-
-function measurement(overrides: Partial<Measurement> & Pick<Measurement, 'server' | 'scenario'>): Measurement {
-  return {
-    backendLatencyMs: 0,
-    round: 1,
-    connections: 10,
-    durationSec: 10,
-    reqPerSec: 100,
-    latencyMs: { count: 1000, mean: 10, p50: 10, p95: 20, p99: 30, max: 40 },
-    responses: 1000,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    errorAnswers: 0,
-    firstErrorAnswer: null,
-    peakRssMb: 100,
-    cpuPercent: 90,
-    cpuSeconds: 9,
-    backendCalls: { total: 1000, byService: noCalls },
-    callsPerQuery: 1,
-    ...overrides,
-  };
-}
-
-const growth = (rssGrowthMb: number, earlyP50: number, lateP50: number): ClientGrowth => ({
-  clients: 20_000,
-  rssStartMb: 100,
-  rssEndMb: 100 + rssGrowthMb,
-  rssGrowthMb,
-  heapStartMb: 40,
-  heapEndMb: 45,
-  earlyP50,
-  lateP50,
-});
+const NO_LATENCY = { count: 0, mean: Number.NaN, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN };
 
 describe('summarize', () => {
   it('one row per backend latency × scenario × server: the median of the rounds, failures summed', () => {
@@ -54,46 +20,89 @@ describe('summarize', () => {
     expect(findRow(rows, 0, 'small', 'gateway')).toBeUndefined();
   });
 
-  it('a round without latencies (NaN) does not drag the median', () => {
+  it('takes every rate, latency and resource figure as the median of the rounds, and sums every failure counter', () => {
     const rows = summarize([
-      measurement({ server: 'gateway', scenario: 'home', latencyMs: { count: 0, mean: Number.NaN, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN } }),
-      measurement({ server: 'gateway', scenario: 'home', round: 2 }),
+      measurement({
+        round: 1,
+        latencyMs: { count: 10, mean: 1, p50: 1, p95: 5, p99: 9, max: 10 },
+        cpuPercent: 60,
+        callsPerQuery: 1,
+        errors: 1,
+        errorAnswers: 4,
+      }),
+      measurement({
+        round: 2,
+        latencyMs: { count: 10, mean: 2, p50: 2, p95: 7, p99: 20, max: 30 },
+        cpuPercent: 80,
+        callsPerQuery: 3,
+        errors: 2,
+        errorAnswers: 0,
+      }),
+      measurement({
+        round: 3,
+        latencyMs: { count: 10, mean: 4, p50: 4, p95: 6, p99: 10, max: 12 },
+        cpuPercent: 95,
+        callsPerQuery: 2,
+        errors: 0,
+        errorAnswers: 1,
+      }),
     ]);
+    expect(rows).toEqual([
+      {
+        backendLatencyMs: 0,
+        scenario: 'home',
+        server: 'gateway',
+        rounds: 3,
+        reqPerSec: 100,
+        p50: 2,
+        p95: 6,
+        p99: 10,
+        peakRssMb: 100,
+        cpuPercent: 80,
+        callsPerQuery: 2,
+        non2xx: 0,
+        errors: 3,
+        errorAnswers: 5,
+        firstErrorAnswer: null,
+      },
+    ]);
+  });
+
+  it('keeps the rows in the order their first round was measured', () => {
+    const rows = summarize([
+      measurement({ server: 'gateway', scenario: 'small' }),
+      measurement({ server: 'apollo', scenario: 'home' }),
+      measurement({ server: 'gateway', scenario: 'small', round: 2 }),
+      measurement({ server: 'gateway', scenario: 'home' }),
+    ]);
+    expect(rows.map((r) => `${r.scenario}/${r.server}`)).toEqual(['small/gateway', 'home/apollo', 'home/gateway']);
+  });
+
+  it('a round without latencies (NaN) does not drag the median', () => {
+    const rows = summarize([measurement({ latencyMs: NO_LATENCY }), measurement({ round: 2 })]);
     expect(rows[0]!.p99).toBe(30);
+    expect(summarize([measurement({ latencyMs: NO_LATENCY })])[0]!.p99).toBeNaN();
   });
 
   it('carries the growth figures of runs of distinct clients, as medians; none for other rows', () => {
     const rows = summarize([
-      measurement({ server: 'gateway', scenario: 'many-clients', growth: growth(10, 2, 3) }),
-      measurement({ server: 'gateway', scenario: 'many-clients', round: 2, growth: growth(30, 4, 9) }),
-      measurement({ server: 'gateway', scenario: 'home' }),
+      measurement({ scenario: 'many-clients', growth: growth(10, 2, 3) }),
+      measurement({ scenario: 'many-clients', round: 2, growth: growth(30, 4, 9) }),
+      // A round that measured no growth does not count towards its medians.
+      measurement({ scenario: 'many-clients', round: 3 }),
+      measurement({ scenario: 'home' }),
     ]);
     expect(findRow(rows, 0, 'many-clients', 'gateway')!.growth).toEqual({
       clients: 20_000,
-      rssStartMb: 100,
-      rssEndMb: 120,
+      rssStartMb: 120,
+      rssEndMb: 140,
       rssGrowthMb: 20,
       heapStartMb: 40,
       heapEndMb: 45,
       earlyP50: 3,
       lateP50: 6,
     });
-    expect(findRow(rows, 0, 'home', 'gateway')!.growth).toBeUndefined();
-  });
-});
-
-describe('clientGrowth', () => {
-  it('RSS and heap before and after, and the early and late medians in send order', () => {
-    const bySend = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
-    expect(clientGrowth(bySend, { rssMb: 120, heapMb: 50 }, { rssMb: 112, heapMb: 58 })).toEqual({
-      clients: 20,
-      rssStartMb: 120,
-      rssEndMb: 112,
-      rssGrowthMb: -8,
-      heapStartMb: 50,
-      heapEndMb: 58,
-      earlyP50: 1.5,
-      lateP50: 19.5,
-    });
+    expect(findRow(rows, 0, 'many-clients', 'gateway')!.rounds).toBe(3);
+    expect(findRow(rows, 0, 'home', 'gateway')).not.toHaveProperty('growth');
   });
 });

@@ -1,56 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SummaryRow } from '../../../../bench/report/summarize.js';
-import { addedLatencyMs, evaluateTargets, lateOverEarly, verdict, type TargetResult, type TargetScale } from '../../../../bench/report/targets.js';
-
-function row(scenario: string, server: string, overrides: Partial<SummaryRow> = {}): SummaryRow {
-  return {
-    backendLatencyMs: 0,
-    scenario,
-    server,
-    rounds: 2,
-    reqPerSec: 1000,
-    p50: 5,
-    p95: 10,
-    p99: 20,
-    peakRssMb: 150,
-    cpuPercent: 95,
-    callsPerQuery: 1,
-    non2xx: 0,
-    errors: 0,
-    errorAnswers: 0,
-    firstErrorAnswer: null,
-    ...overrides,
-  };
-}
-
-const growth = (rssGrowthMb: number, earlyP50: number, lateP50: number): SummaryRow['growth'] => ({
-  clients: 20_000,
-  rssStartMb: 120,
-  rssEndMb: 120 + rssGrowthMb,
-  rssGrowthMb,
-  heapStartMb: 40,
-  heapEndMb: 50,
-  earlyP50,
-  lateP50,
-});
-
-/** Every row a full run at backends 0 ms produces, each at the limit of its target. */
-function fullRun(): SummaryRow[] {
-  return [
-    row('home', 'gateway', { reqPerSec: 1500 }),
-    row('home', 'baseline', { reqPerSec: 3000 }),
-    row('home', 'apollo', { reqPerSec: 1000 }),
-    row('home-redis', 'gateway', { reqPerSec: 1200 }),
-    row('home-redis', 'baseline', { reqPerSec: 3000 }),
-    row('home-redis', 'apollo', { reqPerSec: 1000 }),
-    row('small', 'gateway', { callsPerQuery: 0 }),
-    row('fixed-rate', 'gateway', { p99: 9 }),
-    row('fixed-rate', 'backends-only', { p99: 4 }),
-    row('many-clients', 'gateway', { peakRssMb: 200, growth: growth(29.9, 4, 6) }),
-    row('home-hung', 'gateway', { p95: 80 }),
-    row('hung-fixed-rate', 'gateway', { p95: 20 }),
-  ];
-}
+import { addedLatencyMs, evaluateTargets, lateOverEarly, TARGETS, verdict, type TargetResult, type TargetScale } from '../../../../bench/report/targets.js';
+import { fullRun, growth, row } from '../fixtures/measurements.js';
 
 const FULL: TargetScale = { backendLatenciesMs: [0], viewers: 2000, manyClients: 20_000 };
 
@@ -151,6 +102,48 @@ describe('evaluateTargets', () => {
   it('takes the peak RSS over every gateway row, whatever the scenario', () => {
     const rows = [...fullRun(), row('home-redis', 'gateway', { peakRssMb: 240, backendLatencyMs: 5 }), row('home', 'apollo', { peakRssMb: 900 })];
     expect(only(evaluateTargets(rows, FULL), 'peak RSS')).toMatchObject({ measured: '240 MB (home-redis, backends 5 ms)', pass: false });
+  });
+
+  it('says what each throughput ratio is made of, per home variant and server', () => {
+    const results = evaluateTargets(fullRun(), FULL);
+    expect(byTarget(results, 'throughput').map((r) => r.measured)).toEqual([
+      '0.50× (1500 vs 3000 req/s)',
+      '1.50× (1500 vs 1000 req/s)',
+      '0.40× (1200 vs 3000 req/s)',
+      '1.20× (1200 vs 1000 req/s)',
+    ]);
+    // The ratio is the gateway's over the other server's, on the same scenario and backend latency only.
+    const elsewhere = [...fullRun(), row('home', 'baseline', { backendLatencyMs: 5, reqPerSec: 1 }), row('small', 'apollo', { reqPerSec: 1 })];
+    expect(byTarget(evaluateTargets(elsewhere, FULL), 'throughput').map((r) => r.measured)).toEqual(
+      byTarget(results, 'throughput').map((r) => r.measured),
+    );
+  });
+
+  it('hung recommendations: p95 at the fixed rate decides, the closed-loop row only adds context', () => {
+    const results = evaluateTargets(fullRun(), FULL);
+    expect(only(results, 'recommendations hung')).toMatchObject({
+      measured: 'p95 20.00 ms, p99 20.00 ms; closed loop at 1000 req/s: p95 80.00 ms',
+      pass: true,
+    });
+    const withoutClosedLoop = fullRun().filter((r) => r.scenario !== 'home-hung');
+    expect(only(evaluateTargets(withoutClosedLoop, FULL), 'recommendations hung')).toMatchObject({ measured: 'p95 20.00 ms, p99 20.00 ms', pass: true });
+    const withoutFixedRate = fullRun().filter((r) => r.scenario !== 'hung-fixed-rate');
+    expect(only(evaluateTargets(withoutFixedRate, FULL), 'recommendations hung')).toMatchObject({ measured: 'not measured', pass: null });
+  });
+
+  it(`backend calls per query: home at most ${TARGETS.homeCallsPerQuery}, beside small's; not measured without either`, () => {
+    const results = evaluateTargets(fullRun(), FULL);
+    expect(only(results, 'backend calls per query')).toEqual({
+      target: 'backend calls per query independent of list sizes: home ≤ 5 (backends 0 ms)',
+      measured: 'home 1.00 vs small 0.00 calls/query (home lists 10 orders × 1–4 items + 5 products)',
+      pass: true,
+    });
+    const over = fullRun().map((r) => (r.scenario === 'home' && r.server === 'gateway' ? { ...r, callsPerQuery: 5.01 } : r));
+    expect(only(evaluateTargets(over, FULL), 'backend calls per query').pass).toBe(false);
+    const atLimit = fullRun().map((r) => (r.scenario === 'home' && r.server === 'gateway' ? { ...r, callsPerQuery: 5 } : r));
+    expect(only(evaluateTargets(atLimit, FULL), 'backend calls per query').pass).toBe(true);
+    const noSmall = fullRun().filter((r) => r.scenario !== 'small');
+    expect(only(evaluateTargets(noSmall, FULL), 'backend calls per query')).toMatchObject({ measured: 'not measured', pass: null });
   });
 });
 

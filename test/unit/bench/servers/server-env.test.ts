@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeGatewayConfigFile } from '../../../../bench/servers/gateway-config-file.js';
-import { describeRateLimits, schemaRateLimits } from '../../../../bench/report/schema-rate-limits.js';
 import { serverEnv } from '../../../../bench/servers/server-env.js';
-import { gatewayApp, loadAppConfig } from '../../../../app/gateway-app.js';
+import { loadAppConfig } from '../../../../app/gateway-app.js';
 
 const urls = { users: 'http://127.0.0.1:1', catalog: 'http://127.0.0.1:2', orders: 'http://127.0.0.1:3', recommendations: 'http://127.0.0.1:4' };
 
@@ -35,25 +34,5 @@ describe('the servers of the benchmark run with the production defaults', () => 
     expect(config.cache).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', keyPrefix });
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
     expect(config.fieldRateLimits).toEqual({});
-  });
-});
-
-describe('schemaRateLimits', () => {
-  it("reads every @rateLimit field with its arguments (the schema's own limits)", () => {
-    const sdl = `type Query {
-      a: Int @rateLimit(max: 5, window: "10s")
-      b: Int
-    }
-    extend type Query { c: Int @rateLimit(max: 7) }`;
-    expect(schemaRateLimits([sdl])).toEqual([
-      { field: 'Query.a', max: 5, window: '10s' },
-      { field: 'Query.c', max: 7, window: '60s' },
-    ]);
-    expect(describeRateLimits(schemaRateLimits([sdl]))).toBe('Query.a 5/10s, Query.c 7/60s');
-    expect(describeRateLimits([])).toBe('none');
-  });
-
-  it('finds the limits of schema/*.graphql', () => {
-    expect(schemaRateLimits().map((l) => l.field)).toEqual(expect.arrayContaining(['Query.recommendations', 'Query.products']));
   });
 });
