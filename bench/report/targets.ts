@@ -94,7 +94,9 @@ export function evaluateTargets(rows: readonly SummaryRow[], scale: TargetScale)
         continue;
       }
       const ratio = gateway.reqPerSec / other.reqPerSec;
-      results.push(result(target, `${times(ratio)} (${fmt(gateway.reqPerSec, 0)} vs ${fmt(other.reqPerSec, 0)} req/s)`, ratio >= budget, viewersAtScale));
+      // A ratio shown as n/a is no pass: the gateway against a server that answered nothing is Infinity.
+      const pass = Number.isFinite(ratio) && ratio >= budget;
+      results.push(result(target, `${times(ratio)} (${fmt(gateway.reqPerSec, 0)} vs ${fmt(other.reqPerSec, 0)} req/s)`, pass, viewersAtScale));
     }
   }
 

@@ -145,6 +145,13 @@ describe('evaluateTargets', () => {
     const noSmall = fullRun().filter((r) => r.scenario !== 'small');
     expect(only(evaluateTargets(noSmall, FULL), 'backend calls per query')).toMatchObject({ measured: 'not measured', pass: null });
   });
+
+  it('a throughput ratio that cannot be computed (a server answered nothing) reads n/a and is a miss', () => {
+    const idleBaseline = fullRun().map((r) => (r.scenario === 'home' && r.server === 'baseline' ? { ...r, reqPerSec: 0 } : r));
+    expect(only(evaluateTargets(idleBaseline, FULL), '0.5× the hand-written BFF (home, Redis off')).toMatchObject({ measured: 'n/a (1500 vs 0 req/s)', pass: false });
+    const idleBoth = fullRun().map((r) => (r.scenario === 'home' && r.server !== 'apollo' ? { ...r, reqPerSec: 0 } : r));
+    expect(only(evaluateTargets(idleBoth, FULL), '0.5× the hand-written BFF (home, Redis off')).toMatchObject({ measured: 'n/a (0 vs 0 req/s)', pass: false });
+  });
 });
 
 describe('verdict', () => {
