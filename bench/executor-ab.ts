@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
-import { signDevToken } from '../src/edge/sign-dev-token.js';
-import { createGateway, type Gateway } from '../src/gateway.js';
+import { productIdFor, SEED_PRODUCT_COUNT, userIdFor } from '../backends/seed-data.js';
+import { createGateway, signDevToken, type Gateway } from '../src/index.js';
 import { createLogger } from '../src/observability/create-logger.js';
-import { HOME_QUERY, PRODUCT_QUERY } from './load/queries.js';
+import { HOME_OPERATION, HOME_QUERY, PRODUCT_OPERATION, PRODUCT_QUERY } from './load/queries.js';
 
 const SECRET = 'executor-ab-jwt-secret-0123456789abcdef';
 const BLOCK = 300;
@@ -65,10 +65,15 @@ async function main(): Promise<void> {
     });
     gateways[executor] = createGateway(config, gatewayApp, { logger: createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) }) });
   }
-  const tokens = await Promise.all(Array.from({ length: VIEWERS }, (_, i) => signDevToken(`u${i + 1}`, SECRET)));
+  const tokens = await Promise.all(Array.from({ length: VIEWERS }, (_, i) => signDevToken(userIdFor(i + 1), SECRET)));
   const queries = {
-    home: (i: number) => ({ query: HOME_QUERY, operationName: 'Home', token: tokens[i % VIEWERS]! }),
-    product: (i: number) => ({ query: PRODUCT_QUERY, operationName: 'Product', variables: { id: `p${(i % 500) + 1}` }, token: tokens[i % VIEWERS]! }),
+    home: (i: number) => ({ query: HOME_QUERY, operationName: HOME_OPERATION, token: tokens[i % VIEWERS]! }),
+    product: (i: number) => ({
+      query: PRODUCT_QUERY,
+      operationName: PRODUCT_OPERATION,
+      variables: { id: productIdFor((i % SEED_PRODUCT_COUNT) + 1) },
+      token: tokens[i % VIEWERS]!,
+    }),
   };
   const block = async (executor: Executor, name: keyof typeof queries): Promise<number> => {
     let next = 0;

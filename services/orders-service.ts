@@ -1,5 +1,6 @@
 import { badBody, type CallContext, createBatchLoader, type EntityCache, expectArrayField, expectEntity, expectObject, fetchBatch, isJsonObject, type ServiceClient, UpstreamError } from '../src/index.js';
 import type DataLoader from 'dataloader';
+import { ordersListPath } from './backend-paths.js';
 
 export type OrderStatusValue = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 
@@ -88,9 +89,7 @@ export function createOrdersService(client: ServiceClient, cache: EntityCache<Or
     getOrdersByIds: (ids, call) => fetchBatch(client, '/orders', ids, call, expectOrder),
 
     async listOrders(userId, limit, cursor, call) {
-      let path = `/orders?userId=${encodeURIComponent(userId)}&limit=${limit}`;
-      if (cursor !== null) path += `&cursor=${encodeURIComponent(cursor)}`;
-      const response = await client.request({ method: 'GET', path }, call);
+      const response = await client.request({ method: 'GET', path: ordersListPath(userId, limit, cursor) }, call);
       const items = expectArrayField(service, response.body, 'items').map((item) => expectOrder(service, item));
       const nextCursor = expectObject(service, response.body, 'response').nextCursor;
       if (nextCursor !== null && nextCursor !== undefined && typeof nextCursor !== 'string') {

@@ -1,3 +1,5 @@
+import { badBody, type CallContext, type EntityCache, expectArrayField, type ServiceClient } from '../src/index.js';
+import { recommendationsPath } from './backend-paths.js';
 
 /** Calls to the recommendations backend (docs/backend-contract.md). */
 export interface RecommendationsService {
@@ -23,10 +25,7 @@ export type RecommendationsLoaders = Record<never, never>;
 
 export function createRecommendationsService(client: ServiceClient, cache: EntityCache<string[]>): RecommendationsService {
   const fetchIds = async (userId: string, limit: number, call: CallContext): Promise<string[]> => {
-    const response = await client.request(
-      { method: 'GET', path: `/recommendations?userId=${encodeURIComponent(userId)}&limit=${limit}` },
-      call,
-    );
+    const response = await client.request({ method: 'GET', path: recommendationsPath(userId, limit) }, call);
     const ids = expectArrayField(client.name, response.body, 'productIds');
     if (!ids.every((id): id is string => typeof id === 'string')) throw badBody(client.name, 'productIds are not strings');
     return ids;
@@ -44,5 +43,5 @@ export function createRecommendationsService(client: ServiceClient, cache: Entit
       return call.stale === undefined ? products : call.stale.inherit(products, ids);
     },
   };
-}import { badBody, type CallContext, type EntityCache, expectArrayField, type ServiceClient } from '../src/index.js';
+}
 

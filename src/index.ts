@@ -8,6 +8,7 @@
 export { ConfigError } from './config/config-error.js';
 export { DEV_JWT_SECRET } from './config/dev-secrets.js';
 export { loadConfig, type LoadConfigOptions } from './config/load-config.js';
+export type { GatewayEnvName } from './config/env-schema.js';
 export { type GatewayConfig } from './config/gateway-config.js';
 export { createGateway, type Gateway, type GatewayDeps } from './gateway.js';
 export type { GatewayApp, ResolverMaps, SchemaFile } from './gateway-app.js';

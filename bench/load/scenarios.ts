@@ -8,10 +8,11 @@
  * per-client limit, which the benchmark leaves at their defaults. "Many clients"
  * sends one request for each of 20,000 further viewers, never seen before.
  */
-import { SEED_PRODUCT_COUNT } from '../../backends/seed-data.js';
-import { signDevToken } from '../../src/edge/sign-dev-token.js';
-import { HOME_OPERATION, HOME_QUERY, PRODUCT_OPERATION, PRODUCT_QUERY } from './queries.js';
+import { productIdFor, SEED_PRODUCT_COUNT, userIdFor } from '../../backends/seed-data.js';
+import { ordersListPath } from '../../services/backend-paths.js';
+import { signDevToken } from '../../src/index.js';
 import { BENCH_JWT_SECRET } from '../servers/server-env.js';
+import { HOME_OPERATION, HOME_ORDERS_FIRST, HOME_QUERY, PRODUCT_OPERATION, PRODUCT_QUERY } from './queries.js';
 
 export type ScenarioId = 'home' | 'home-redis' | 'small' | 'fixed-rate' | 'many-clients' | 'home-hung' | 'hung-fixed-rate';
 
@@ -66,7 +67,7 @@ export function seededUsers(counts: ViewerCounts): number {
  */
 export async function userTokens(count: number): Promise<string[]> {
   const tokens: string[] = [];
-  for (let n = 1; n <= count; n += 1) tokens.push(await signDevToken(`u${n}`, BENCH_JWT_SECRET, { expiresIn: '12h' }));
+  for (let n = 1; n <= count; n += 1) tokens.push(await signDevToken(userIdFor(n), BENCH_JWT_SECRET, { expiresIn: '12h' }));
   return tokens;
 }
 
@@ -91,7 +92,7 @@ export function buildScenarios(tokens: readonly string[], counts: ViewerCounts, 
   // Viewer i asks for product i: every viewer and every product appear.
   const small: BenchRequest[] = [];
   for (let i = 0; i < Math.max(rotating.length, SEED_PRODUCT_COUNT); i += 1) {
-    small.push(graphqlRequest(rotating[i % rotating.length]!, PRODUCT_OPERATION, PRODUCT_QUERY, { id: `p${(i % SEED_PRODUCT_COUNT) + 1}` }));
+    small.push(graphqlRequest(rotating[i % rotating.length]!, PRODUCT_OPERATION, PRODUCT_QUERY, { id: productIdFor((i % SEED_PRODUCT_COUNT) + 1) }));
   }
   const checked = Math.min(HOME_CHECK_COUNT, home.length);
   return {
@@ -147,7 +148,8 @@ export function buildScenarios(tokens: readonly string[], counts: ViewerCounts, 
 export function backendOnlyRequests(viewers: number): BenchRequest[] {
   const requests: BenchRequest[] = [];
   for (let n = 1; n <= viewers; n += 1) {
-    requests.push({ method: 'GET', path: `/orders?userId=u${n}&limit=10`, headers: { accept: 'application/json', 'x-user-id': `u${n}` } });
+    const userId = userIdFor(n);
+    requests.push({ method: 'GET', path: ordersListPath(userId, HOME_ORDERS_FIRST), headers: { accept: 'application/json', 'x-user-id': userId } });
   }
   return requests;
 }

@@ -4,30 +4,29 @@
  * per backend, the same backend endpoints as the gateway (users batch, orders
  * list, one catalog batch for every product of the screen, recommendations),
  * the same JWT check (jose, HS256), TTL caches for products, users and
- * recommendation lists with the gateway's fresh TTLs, X-Request-ID / X-User-Id
- * forwarded. It answers the benchmark's two operations, recognised by their
- * operationName, with the same JSON as the gateway.
+ * recommendation lists, X-Request-ID / X-User-Id forwarded. It answers the
+ * benchmark's two operations, recognised by their operationName, with the same
+ * JSON as the gateway. Pool sizes, call timeouts, fresh TTLs and the body limit
+ * are the gateway's own (baseline-settings.ts), so both serve the same share from
+ * memory and wait as long for a backend.
  *
  * Deliberately missing, as in most hand-written code: retries, a circuit
  * breaker, a request deadline, metrics, logs. A backend call simply times out
- * after TIMEOUT_MS (undici's headers/body timeouts).
+ * after the gateway's per-call timeout (undici's headers/body timeouts).
  */
-import type { ProductRecord } from '../../services/records.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { Pool } from 'undici';
-import { runChild } from './child-protocol.js';
+import type { ServiceName } from '../../app/gateway-app.js';
+import { ordersListPath, recommendationsPath } from '../../services/backend-paths.js';
+import type { ProductRecord } from '../../services/records.js';
 import { HOME_OPERATION, HOME_ORDERS_FIRST, HOME_RECOMMENDATIONS_FIRST, PRODUCT_OPERATION } from '../load/queries.js';
+import { readBaselineSettings } from './baseline-settings.js';
+import { runChild } from './child-protocol.js';
 import { TtlCache } from './ttl-cache.js';
 
-/** The gateway's fresh TTLs (services/index.ts), so both serve the same share from memory. */
-const PRODUCT_TTL_MS = 300_000;
-const USER_TTL_MS = 60_000;
-const RECOMMENDATIONS_TTL_MS = 30_000;
-const TIMEOUT_MS = 1000;
-const MAX_BODY_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const USER_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -69,23 +68,20 @@ runChild(async () => {
     return value;
   };
   const key = new TextEncoder().encode(env('JWT_SECRET'));
-  // The gateway's pool sizes per backend.
-  const pools = {
-    users: new Pool(env('USERS_URL'), { connections: 32 }),
-    catalog: new Pool(env('CATALOG_URL'), { connections: 32 }),
-    orders: new Pool(env('ORDERS_URL'), { connections: 32 }),
-    recommendations: new Pool(env('RECOMMENDATIONS_URL'), { connections: 16 }),
-  };
-  const products = new TtlCache<Product>(PRODUCT_TTL_MS);
-  const users = new TtlCache<User>(USER_TTL_MS);
-  const recommendations = new TtlCache<string[]>(RECOMMENDATIONS_TTL_MS);
+  const { backends, maxBodyBytes } = readBaselineSettings(process.env);
+  const pool = (name: ServiceName) => new Pool(backends[name].url, { connections: backends[name].connections });
+  const pools: Record<ServiceName, Pool> = { users: pool('users'), catalog: pool('catalog'), orders: pool('orders'), recommendations: pool('recommendations') };
+  const products = new TtlCache<Product>(backends.catalog.freshMs);
+  const users = new TtlCache<User>(backends.users.freshMs);
+  const recommendations = new TtlCache<string[]>(backends.recommendations.freshMs);
 
-  async function getJson(service: keyof typeof pools, path: string, requestId: string, viewerId: string | null): Promise<unknown> {
+  async function getJson(service: ServiceName, path: string, requestId: string, viewerId: string | null): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': requestId };
     if (viewerId !== null) headers['x-user-id'] = viewerId;
+    const timeoutMs = backends[service].timeoutMs;
     let response;
     try {
-      response = await pools[service].request({ method: 'GET', path, headers, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      response = await pools[service].request({ method: 'GET', path, headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     } catch (error) {
       const code = (error as { code?: string }).code;
       throw new BackendError(service, code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' ? 'UPSTREAM_TIMEOUT' : 'SERVICE_UNAVAILABLE');
@@ -113,6 +109,7 @@ runChild(async () => {
       else found.set(id, product);
     }
     if (missing.size === 0) return found;
+    // The lookup of the catalog's @connect fields (schema/catalog.graphql).
     const body = (await getJson('catalog', `/products?ids=${[...missing].map(encodeURIComponent).join(',')}`, requestId, viewerId)) as { items: Product[] };
     const fetchedAt = Date.now();
     for (const product of body.items) {
@@ -125,6 +122,7 @@ runChild(async () => {
   async function loadUser(id: string, requestId: string): Promise<User | null> {
     const cached = users.get(id, Date.now());
     if (cached !== undefined) return cached;
+    // The lookup of Query.viewer's @connect (schema/user.graphql).
     const body = (await getJson('users', `/users?ids=${encodeURIComponent(id)}`, requestId, id)) as { items: User[] };
     const user = body.items.find((u) => u.id === id) ?? null;
     if (user !== null) users.set(id, user, Date.now());
@@ -135,8 +133,7 @@ runChild(async () => {
     const cacheKey = `${userId}:${HOME_RECOMMENDATIONS_FIRST}`;
     const cached = recommendations.get(cacheKey, Date.now());
     if (cached !== undefined) return cached;
-    const path = `/recommendations?userId=${encodeURIComponent(userId)}&limit=${HOME_RECOMMENDATIONS_FIRST}`;
-    const body = (await getJson('recommendations', path, requestId, userId)) as { productIds: string[] };
+    const body = (await getJson('recommendations', recommendationsPath(userId, HOME_RECOMMENDATIONS_FIRST), requestId, userId)) as { productIds: string[] };
     recommendations.set(cacheKey, body.productIds, Date.now());
     return body.productIds;
   }
@@ -148,11 +145,10 @@ runChild(async () => {
         errors: [unauthenticated('viewer'), unauthenticated('recommendations')],
       };
     }
-    const ordersPath = `/orders?userId=${encodeURIComponent(viewerId)}&limit=${HOME_ORDERS_FIRST}`;
     // The three independent calls in parallel; products once the ids are known.
     const [user, orders, recommended] = await Promise.allSettled([
       loadUser(viewerId, requestId),
-      getJson('orders', ordersPath, requestId, viewerId).then((body) => (body as { items: Order[] }).items),
+      getJson('orders', ordersListPath(viewerId, HOME_ORDERS_FIRST), requestId, viewerId).then((body) => (body as { items: Order[] }).items),
       loadRecommendations(viewerId, requestId),
     ]);
     const errors: GraphQLErrorJson[] = [];
@@ -251,10 +247,10 @@ runChild(async () => {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= maxBodyBytes) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBodyBytes) {
         send(res, requestId, 413, { errors: [{ message: 'Request body too large' }] });
         return;
       }

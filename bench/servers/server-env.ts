@@ -1,9 +1,12 @@
 /**
  * The environment every server of the benchmark gets. The gateway and Apollo
  * Server read the same variables through `loadConfig`, so both run the same
- * production policies; the hand-written baseline reads the URLs and JWT_SECRET.
+ * production policies; the hand-written baseline gets the same, plus what it takes
+ * from the gateway's configuration (baseline-settings.ts) and JWT_SECRET.
  */
-import type { ServiceName } from '../../backends/start-reference-backends.js';
+import { loadAppConfig, serviceUrlEnv, type ServiceName } from '../../app/gateway-app.js';
+import type { GatewayEnvName } from '../../src/index.js';
+import { BASELINE_SETTINGS_ENV, type BaselineSettings } from './baseline-settings.js';
 
 /** Bench-only secrets (≥ 32 bytes, as `loadConfig` requires). */
 export const BENCH_JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
@@ -36,20 +39,32 @@ export interface ServerEnvOptions {
  * benchmark spreads its load over enough viewers to stay under them.
  */
 export function serverEnv(urls: BackendUrls, options: ServerEnvOptions = {}): Record<string, string> {
-  return {
+  // Typed by the engine's own variable names: a renamed one fails to compile here.
+  const engine: Partial<Record<GatewayEnvName, string>> = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: '0',
-    USERS_URL: urls.users,
-    CATALOG_URL: urls.catalog,
-    ORDERS_URL: urls.orders,
-    RECOMMENDATIONS_URL: urls.recommendations,
     JWT_SECRET: BENCH_JWT_SECRET,
     SYNC_TOKEN_SECRET: BENCH_SYNC_TOKEN_SECRET,
     LOG_LEVEL: 'info',
-    ...(options.holdBreakersOpen === true ? { BREAKER_HALF_OPEN_AFTER_MS: String(BENCH_HALF_OPEN_AFTER_MS) } : {}),
-    ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
-    ...(options.gatewayConfigFile === undefined ? {} : { GATEWAY_CONFIG: options.gatewayConfigFile }),
-    ...(options.executor === undefined ? {} : { GATEWAY_EXECUTOR: options.executor }),
   };
+  if (options.holdBreakersOpen === true) engine.BREAKER_HALF_OPEN_AFTER_MS = String(BENCH_HALF_OPEN_AFTER_MS);
+  if (options.redisUrl !== undefined) engine.REDIS_URL = options.redisUrl;
+  if (options.gatewayConfigFile !== undefined) engine.GATEWAY_CONFIG = options.gatewayConfigFile;
+  if (options.executor !== undefined) engine.GATEWAY_EXECUTOR = options.executor;
+  return { ...serviceUrlEnv(urls), ...(engine as Record<string, string>) };
+}
+
+/** The hand-written BFF's environment: the gateway's `env`, and what it takes from the configuration the gateway makes of it. */
+export function baselineEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  const config = loadAppConfig(env);
+  const backend = (name: ServiceName) => {
+    const { url, connections, timeoutMs, cache } = config.services[name];
+    return { url, connections, timeoutMs, freshMs: cache.freshMs };
+  };
+  const settings: BaselineSettings = {
+    backends: { users: backend('users'), catalog: backend('catalog'), orders: backend('orders'), recommendations: backend('recommendations') },
+    maxBodyBytes: config.limits.maxBodyBytes,
+  };
+  return { ...env, [BASELINE_SETTINGS_ENV]: JSON.stringify(settings) };
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { startChild, type ChildServer } from './child-process.js';
 import type { HeapAfterGc } from './child-protocol.js';
 import { LOAD_CORE, SERVER_CORE, type Pinning } from './cpu-pinning.js';
-import { serverEnv, type BackendUrls, type ServerEnvOptions } from './server-env.js';
+import { HOME_ORDERS_FIRST } from '../load/queries.js';
+import { baselineEnv, serverEnv, type BackendUrls, type ServerEnvOptions } from './server-env.js';
 
 export type ServerName = 'gateway' | 'baseline' | 'apollo';
 
@@ -43,8 +44,8 @@ export interface Backends {
   stop(): Promise<void>;
 }
 
-/** Orders per seeded user: the 10 the home screen shows (30, the default seed, would triple the backends' memory for 22,000 users). */
-const BENCH_ORDERS_PER_USER = 10;
+/** Orders per seeded user: those the home screen shows (30, the default seed, would triple the backends' memory for 22,000 users). */
+const BENCH_ORDERS_PER_USER = HOME_ORDERS_FIRST;
 
 /** `buildDir`: the compiled bench/servers/ directory (build-servers.ts). `users`: u1…uN seeded, each with orders. */
 export async function startBackends(buildDir: string, latencyMs: number, users: number, pinning: Pinning): Promise<Backends> {
@@ -74,16 +75,18 @@ export interface StartServersOptions {
 export async function startServers(buildDir: string, urls: BackendUrls, pinning: Pinning, options: StartServersOptions = {}): Promise<BenchServer[]> {
   const { profileDir } = options;
   const settled = await Promise.allSettled(
-    SERVER_NAMES.map((name) =>
-      startChild<{ url: string }>({
+    // async: a server whose environment cannot be made is a rejection like one that fails to start.
+    SERVER_NAMES.map(async (name) => {
+      const env = serverEnv(urls, options.envOf?.(name) ?? {});
+      return startChild<{ url: string }>({
         name,
         entry: join(buildDir, ENTRIES[name]),
-        env: serverEnv(urls, options.envOf?.(name) ?? {}),
+        env: name === 'baseline' ? baselineEnv(env) : env,
         core: SERVER_CORE,
         pinning,
         ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] }),
-      }),
-    ),
+      });
+    }),
   );
   const children = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

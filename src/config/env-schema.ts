@@ -109,6 +109,9 @@ export const envSchema = z.object({
   GATEWAY_EXECUTOR: z.enum(EXECUTORS, { error: `expected ${EXECUTORS.join(' or ')}` }).default(DEFAULT_EXECUTION_SETTINGS.executor),
 });
 
+/** The name of an environment variable the engine itself reads (each backend's URL variable is the app's: its `urlEnv`). */
+export type GatewayEnvName = keyof typeof envSchema.shape;
+
 /**
  * Every environment variable the gateway reads for an app (deployment manifests are
  * checked against it): the engine's own and each backend's URL variable.

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeGatewayConfigFile } from '../../../../bench/servers/gateway-config-file.js';
-import { serverEnv } from '../../../../bench/servers/server-env.js';
+import { readBaselineSettings } from '../../../../bench/servers/baseline-settings.js';
+import { baselineEnv, serverEnv } from '../../../../bench/servers/server-env.js';
 import { loadAppConfig } from '../../../../app/gateway-app.js';
 
 const urls = { users: 'http://127.0.0.1:1', catalog: 'http://127.0.0.1:2', orders: 'http://127.0.0.1:3', recommendations: 'http://127.0.0.1:4' };
@@ -34,5 +35,40 @@ describe('the servers of the benchmark run with the production defaults', () => 
     expect(config.cache).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', keyPrefix });
     expect(config.clientRateLimit).toEqual({ max: 600, windowSeconds: 60 });
     expect(config.fieldRateLimits).toEqual({});
+  });
+});
+
+describe('the environment of the servers', () => {
+  it("points every server at the backends through the app's own URL variables", () => {
+    const config = loadAppConfig(serverEnv(urls, { holdBreakersOpen: true, executor: 'standard' }));
+    expect(Object.fromEntries(Object.entries(config.services).map(([name, service]) => [name, service.url]))).toEqual(urls);
+    expect(config.execution.executor).toBe('standard');
+  });
+
+  it("hands the hand-written BFF the gateway's own pool sizes, call timeouts, fresh TTLs and body limit", () => {
+    const env = serverEnv(urls);
+    const settings = readBaselineSettings(baselineEnv(env));
+    const config = loadAppConfig(env);
+    for (const name of ['users', 'catalog', 'orders', 'recommendations'] as const) {
+      const service = config.services[name];
+      expect(settings.backends[name], name).toEqual({ url: urls[name], connections: service.connections, timeoutMs: service.timeoutMs, freshMs: service.cache.freshMs });
+    }
+    expect(settings.maxBodyBytes).toBe(config.limits.maxBodyBytes);
+    // What the baseline ran with when these numbers were copied by hand.
+    expect(settings).toEqual({
+      backends: {
+        users: { url: urls.users, connections: 32, timeoutMs: 1000, freshMs: 60_000 },
+        catalog: { url: urls.catalog, connections: 32, timeoutMs: 1000, freshMs: 300_000 },
+        orders: { url: urls.orders, connections: 32, timeoutMs: 1000, freshMs: 0 },
+        recommendations: { url: urls.recommendations, connections: 16, timeoutMs: 1000, freshMs: 30_000 },
+      },
+      maxBodyBytes: 64 * 1024,
+    });
+    // The rest of its environment is the gateway's.
+    expect(baselineEnv(env)).toMatchObject(env);
+  });
+
+  it('the baseline refuses to start without its settings', () => {
+    expect(() => readBaselineSettings(serverEnv(urls))).toThrow(/BENCH_BASELINE_SETTINGS is required/);
   });
 });
