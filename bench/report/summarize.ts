@@ -62,19 +62,10 @@ export function summarize(measurements: readonly Measurement[]): SummaryRow[] {
 function growthOf(group: readonly Measurement[]): { growth?: ClientGrowth } {
   const runs = group.flatMap((m) => (m.growth === undefined ? [] : [m.growth]));
   if (runs.length === 0) return {};
-  const med = (pick: (g: ClientGrowth) => number) => median(runs.map(pick));
-  return {
-    growth: {
-      clients: med((g) => g.clients),
-      rssStartMb: med((g) => g.rssStartMb),
-      rssEndMb: med((g) => g.rssEndMb),
-      rssGrowthMb: med((g) => g.rssGrowthMb),
-      heapStartMb: med((g) => g.heapStartMb),
-      heapEndMb: med((g) => g.heapEndMb),
-      earlyP50: med((g) => g.earlyP50),
-      lateP50: med((g) => g.lateP50),
-    },
-  };
+  // Every growth figure is a number: each one becomes its median over the runs.
+  const growth = { ...runs[0]! };
+  for (const figure of Object.keys(growth) as (keyof ClientGrowth)[]) growth[figure] = median(runs.map((run) => run[figure]));
+  return { growth };
 }
 
 export function findRow(rows: readonly SummaryRow[], backendLatencyMs: number, scenario: string, server: string): SummaryRow | undefined {
