@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HOME_QUERY } from '../../bench/queries.js';
+import { HOME_QUERY } from '../../bench/load/queries.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
 /**
