@@ -122,7 +122,7 @@ export function ratioLines(rows: readonly SummaryRow[], backendLatencyMs: number
   if (backends !== undefined) {
     const added = ['gateway', 'baseline', 'apollo'].flatMap((server) => {
       const value = addedLatencyMs(rows, backendLatencyMs, server);
-      return value === undefined ? [] : [`${SERVER_LABELS[server]} +${num(value, 2)} ms`];
+      return value === undefined ? [] : [`${SERVER_LABELS[server]} ${value >= 0 ? '+' : ''}${num(value, 2)} ms`];
     });
     lines.push(`p99 added over the backends alone at 500 req/s (backends p99 ${num(backends.p99, 2)} ms): ${added.join(', ')}`);
   }

@@ -107,7 +107,7 @@ export function evaluateTargets(rows: readonly SummaryRow[], scale: TargetScale)
     const backends = findRow(rows, latency, 'fixed-rate', 'backends-only');
     if (added === undefined || gateway === undefined || backends === undefined) results.push(missing(target));
     else {
-      const measured = `+${fmt(added)} ms (gateway p99 ${fmt(gateway.p99)} ms − backends alone p99 ${fmt(backends.p99)} ms)`;
+      const measured = `${added >= 0 ? '+' : ''}${fmt(added)} ms (gateway p99 ${fmt(gateway.p99)} ms − backends alone p99 ${fmt(backends.p99)} ms)`;
       results.push(result(target, measured, added <= TARGETS.addedP99Ms, viewersAtScale));
     }
   }
