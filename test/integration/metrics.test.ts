@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMovableClock } from '../helpers/movable-clock.js';
 import { parsePrometheus, sampleValue, type Sample } from '../helpers/parse-prometheus.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-test-gateway.js';
 
@@ -12,11 +13,13 @@ async function scrape(t: TestGateway): Promise<Sample[]> {
 }
 
 describe('/metrics', () => {
+  // The first gateway's clock: its breaker becomes due for a trial when the test moves it.
+  const clock = createMovableClock();
   let t: TestGateway;
   let other: TestGateway;
   beforeAll(async () => {
     [t, other] = await Promise.all([
-      startTestGateway({ UPSTREAM_MAX_RETRIES: '1', BREAKER_HALF_OPEN_AFTER_MS: '400' }, { cache: false }),
+      startTestGateway({ UPSTREAM_MAX_RETRIES: '1', BREAKER_HALF_OPEN_AFTER_MS: '400' }, { cache: false, now: clock.now }),
       startTestGateway({}, { cache: false }),
     ]);
   });
@@ -86,7 +89,8 @@ describe('/metrics', () => {
     expect(sampleValue(samples, 'graphql_envelop_error_result_total', { operation_name: 'Anonymous', phase: 'execute' })).toBe(3);
 
     t.backends.recommendations.clearFault();
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    // Past BREAKER_HALF_OPEN_AFTER_MS on the gateway's clock: the next call is the trial.
+    clock.advance(450);
     await t.gql('{ recommendations(first: 1) { id } }', { as: 'u1' });
     samples = await scrape(t);
     expect(sampleValue(samples, 'gateway_circuit_breaker_state', rec)).toBe(0);
