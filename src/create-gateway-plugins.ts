@@ -7,6 +7,7 @@ import type { ClientRateLimiter } from './edge/client-rate-limiter.js';
 import type { PersistedQueryStore } from './edge/persisted-query-store.js';
 import type { RegistrationRateLimiter } from './edge/registration-rate-limiter.js';
 import type { GatewayContext } from './gateway-context.js';
+import type { ClientLabels } from './observability/client-labels.js';
 import type { GatewayMetrics } from './observability/create-gateway-metrics.js';
 import type { Logger } from './observability/create-logger.js';
 import { useAccessLog } from './plugins/use-access-log.js';
@@ -27,7 +28,6 @@ import { usePublicCaching } from './plugins/use-public-caching.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestIdHeader } from './plugins/use-request-id-header.js';
 import type { RequestScopeServerContext } from './request-scope.js';
-import type { ClientLabels } from './observability/client-labels.js';
 import { useStaleWarnings } from './plugins/use-stale-warnings.js';
 import { useStreamedErrorMasking } from './plugins/use-streamed-error-masking.js';
 

@@ -17,6 +17,7 @@ import type { GatewayContext } from '../../src/gateway-context.js';
 import { upstreamErrorToGraphQL } from '../../src/errors/upstream-error-to-graphql.js';
 import { createClientLabels } from '../../src/observability/client-labels.js';
 import { createLogger } from '../../src/observability/create-logger.js';
+import { nodeHeader } from '../../src/http/create-request-handler.js';
 import { createRequestScopeFactory } from '../../src/request-scope.js';
 import { resolveRequestId } from '../../src/observability/request-id.js';
 import { isUpstreamError } from '../../src/upstream/upstream-error.js';
@@ -46,8 +47,8 @@ runChild(async () => {
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
     context: async ({ req, res }) => {
-      const header = req.headers['x-request-id'];
-      const requestId = resolveRequestId(Array.isArray(header) ? header[0] : header);
+      const header = nodeHeader(req.headers);
+      const requestId = resolveRequestId(header('x-request-id'));
       res.setHeader('x-request-id', requestId);
       const authorization = req.headers.authorization;
       // The request's scope as the gateway's request handler builds it; the response's end clears its deadline.
@@ -55,10 +56,7 @@ runChild(async () => {
         requestId,
         auth: await authenticate(authorization === undefined ? null : authorization),
         clientIp: req.socket.remoteAddress ?? 'unknown',
-        header: (name) => {
-          const value = req.headers[name];
-          return Array.isArray(value) ? value[0] : value;
-        },
+        header,
       });
       res.once('close', () => scope.deadline.dispose());
       return createRequestContext(scope, { services, syncTokens });

@@ -26,7 +26,7 @@ export function upstreamErrorToGraphQL(error: UpstreamError, located: GraphQLErr
       source: located?.source ?? null,
       positions: located?.positions ?? null,
       path: located?.path ?? null,
-      extensions: { ...extensions },
+      extensions,
     });
   } finally {
     Error.stackTraceLimit = limit;

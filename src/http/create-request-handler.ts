@@ -1,8 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ClientRateLimiter } from '../edge/client-rate-limiter.js';
 import type { Authenticate } from '../edge/authenticate.js';
 import type { QueryLimits } from '../edge/query-limits.js';
+import type { HeaderReader } from '../edge/client-identity.js';
 import { readBodyWithin, sendBodyTooLarge, streamsBodyWithoutLength } from '../edge/request-body-limit.js';
 import { rateLimitHeaders, tooManyRequests } from '../edge/too-many-requests.js';
 import type { Logger } from '../observability/create-logger.js';
@@ -34,7 +35,8 @@ export interface RequestHandlerDeps {
 export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { ops, exposure, authenticate, clientLimiter, limits, logger } = deps;
   return (req, res) => {
-    const requestId = resolveRequestId(firstValue(req.headers['x-request-id']));
+    const header = nodeHeader(req.headers);
+    const requestId = resolveRequestId(header('x-request-id'));
     if (ops.handle(req, res, requestId, exposure)) return;
     const fail = (error: unknown) => {
       logger.error({ err: error, requestId }, 'request handler failed');
@@ -46,7 +48,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
       // Verified once here, for the limit and for the context: a forged `sub` must not
       // spend someone else's quota.
       const auth = await authenticate(req.headers.authorization ?? null);
-      const scope = deps.createScope({ requestId, auth, clientIp: req.socket.remoteAddress ?? 'unknown', header: (name) => firstValue(req.headers[name]) });
+      const scope = deps.createScope({ requestId, auth, clientIp: req.socket.remoteAddress ?? 'unknown', header });
       // The deadline's timer goes with the response, whatever ends it: answered (an
       // incremental @defer answer only once its last part is sent), or the client gone,
       // which also stops every backend call of the request.
@@ -93,6 +95,11 @@ export function createOpsHandler(ops: OpsRoutes): (req: IncomingMessage, res: Se
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
     res.end(JSON.stringify({ status: 'not_found' }));
   };
+}
+
+/** A node request's headers as the request scope reads them: the first value of a repeated header. */
+export function nodeHeader(headers: IncomingHttpHeaders): HeaderReader {
+  return (name) => firstValue(headers[name]);
 }
 
 // Private:

@@ -4,11 +4,10 @@ import type { GatewayContext } from '../gateway-context.js';
 import type { Logger } from '../observability/create-logger.js';
 import { isUnexpectedError } from '../errors/mask-error.js';
 import { isUpstreamError } from '../upstream/upstream-error.js';
-import { scopeOf, type RequestScope, type RequestScopeServerContext } from '../request-scope.js';
+import { scopeOf, type RequestScopeServerContext } from '../request-scope.js';
 
 interface RequestRecord {
   started: number;
-  scope: RequestScope;
   operationName: string | null;
   errors: number;
 }
@@ -22,8 +21,8 @@ interface RequestRecord {
 export function useAccessLog(logger: Logger): Plugin<GatewayContext & RequestScopeServerContext> {
   const records = new WeakMap<Request, RequestRecord>();
   return {
-    onRequest({ request, serverContext }) {
-      records.set(request, { started: performance.now(), scope: scopeOf(serverContext), operationName: null, errors: 0 });
+    onRequest({ request }) {
+      records.set(request, { started: performance.now(), operationName: null, errors: 0 });
     },
     onParams({ request, params }) {
       const record = records.get(request);
@@ -79,10 +78,10 @@ export function useAccessLog(logger: Logger): Plugin<GatewayContext & RequestSco
       if (record === undefined || Array.isArray(result) || !('errors' in result)) return;
       record.errors = result.errors?.length ?? 0;
     },
-    onResponse({ request, response }) {
+    onResponse({ request, response, serverContext }) {
       const record = records.get(request);
       if (record === undefined) return;
-      const { scope } = record;
+      const scope = scopeOf(serverContext);
       const { auth } = scope;
       // Why a bearer token was not accepted (`wrong_audience`, `unavailable`, …): a
       // misconfigured JWT_AUDIENCE shows here.
