@@ -30,9 +30,13 @@ export function createConnectorRequestLoaders(connector: SourceConnector, call: 
   // Most requests touch few connectors: nothing is built until a field asks.
   let loaders: Map<string, DataLoader<string, ConnectorMatches | null>> | undefined;
   let answers: Map<string, Promise<ConnectorAnswer>> | undefined;
+  // The loader asked for last: a list's parents ask for the same one, one after another,
+  // with the same strings, so the shape key is not built and hashed again for each.
+  let last: { pathWithHole: string; batchKey: string; selection: JsonSelection; loader: DataLoader<string, ConnectorMatches | null> } | undefined;
   const { client } = connector;
   return {
     batch(pathWithHole, batchKey, selection) {
+      if (last !== undefined && last.pathWithHole === pathWithHole && last.batchKey === batchKey && last.selection === selection) return last.loader;
       const shape = `${pathWithHole}\u0001${batchKey}\u0001${selection.text}`;
       loaders ??= new Map();
       let loader = loaders.get(shape);
@@ -46,6 +50,7 @@ export function createConnectorRequestLoaders(connector: SourceConnector, call: 
         });
         loaders.set(shape, loader);
       }
+      last = { pathWithHole, batchKey, selection, loader };
       return loader;
     },
     get(path, selection) {

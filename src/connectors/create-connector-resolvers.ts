@@ -37,6 +37,11 @@ export function createConnectorResolver(field: ConnectorField): ConnectorResolve
   const key = connectorLoadersKey(field.source);
   const service = field.source;
   const nothing = () => (returns.list ? [] : null);
+  // A batched GET whose only variable is its batch key (`/products?ids={$batch.productId}`)
+  // has the same path for every parent: rendered once here, not once per parent, and the
+  // same string each time, which the request's loaders find without hashing a new one.
+  const fixedPathWithHole =
+    batch !== null && template.variables.every((variable) => variable === batch.key) ? renderUrlTemplate(template, () => null, batch.key) : null;
 
   return async (parent, args, ctx, info) => {
     const loaders = (ctx.loaders as unknown as Record<string, ConnectorRequestLoaders | undefined>)[key];
@@ -48,16 +53,7 @@ export function createConnectorResolver(field: ConnectorField): ConnectorResolve
         throw badUserInput(`${limit.argument} may hold at most ${limit.max} ${limit.noun}`, { argument: limit.argument, max: limit.max, actual: value.length });
       }
     }
-    const valueOf = (variable: TemplateVariable): TemplateValue => {
-      switch (variable.namespace) {
-        case 'args':
-          return args[variable.name] as TemplateValue;
-        case 'viewer':
-          return viewerId;
-        default:
-          return isJsonObject(parent) ? (parent[variable.name] as TemplateValue) : null;
-      }
-    };
+    const valueOf = (variable: TemplateVariable): TemplateValue => variableValue(variable, parent, args, viewerId);
 
     if (batch === null) {
       const path = renderUrlTemplate(template, valueOf);
@@ -67,10 +63,10 @@ export function createConnectorResolver(field: ConnectorField): ConnectorResolve
       return shapeAnswer(field, answer);
     }
 
-    const pathWithHole = renderUrlTemplate(template, valueOf, batch.key);
+    const pathWithHole = fixedPathWithHole ?? renderUrlTemplate(template, valueOf, batch.key);
     if (pathWithHole === null) return nothing();
     const loader = loaders.batch(pathWithHole, batch.batchKey, selection);
-    const keys = valueOf(batch.key);
+    const keys = variableValue(batch.key, parent, args, viewerId);
     if (keys === null || keys === undefined) return nothing();
     if (batch.keyIsList) {
       // One entry per key, in order; an Error entry is null at its index with an error there.
@@ -92,6 +88,18 @@ export function createConnectorResolver(field: ConnectorField): ConnectorResolve
 }
 
 // Private:
+
+/** A template variable's value for one parent. */
+function variableValue(variable: TemplateVariable, parent: unknown, args: Record<string, unknown>, viewerId: string | null): TemplateValue {
+  switch (variable.namespace) {
+    case 'args':
+      return args[variable.name] as TemplateValue;
+    case 'viewer':
+      return viewerId;
+    default:
+      return isJsonObject(parent) ? (parent[variable.name] as TemplateValue) : null;
+  }
+}
 
 function firstMatch(matches: ConnectorMatches | null): ConnectorMatches[number] | null {
   return matches?.[0] ?? null;
