@@ -92,6 +92,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     // A backstop only: the per-attempt timer below is what bounds an attempt.
     headersTimeout: Math.max(timeoutMs * 2, 1000),
     bodyTimeout: Math.max(timeoutMs * 2, 1000),
+    // undici counts the body as it arrives and fails the call past this size, from
+    // Content-Length when the backend declares one; the body is then read with undici's
+    // own `text()` rather than a `for await` over its stream (a promise per chunk).
+    maxResponseSize: maxResponseBytes,
   });
 
   async function request(req: UpstreamRequest): Promise<UpstreamResponse> {
@@ -149,23 +153,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       response = await pool.request({ method: req.method, path: basePath + req.path, headers, body: body ?? null, signal });
     } catch (error) {
-      throw classifyTransportError(service, error, signal);
+      throw isTooLarge(error) ? tooLarge(undefined) : classifyTransportError(service, error, signal);
     }
 
     const { statusCode } = response;
     let text: string;
     try {
-      text = await readBody(response.body, maxResponseBytes);
+      text = await response.body.text();
     } catch (error) {
-      if (error instanceof ResponseTooLargeError) {
-        throw new UpstreamError({
-          kind: 'bad_body',
-          service,
-          status: statusCode,
-          message: `${service} sent a response larger than ${maxResponseBytes} bytes`,
-        });
-      }
-      throw classifyTransportError(service, error, signal);
+      throw isTooLarge(error) ? tooLarge(statusCode) : classifyTransportError(service, error, signal);
     }
 
     const ok = statusCode >= 200 && statusCode < 300;
@@ -201,6 +197,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { status: statusCode, body: parsed, headers: response.headers };
   }
 
+  function tooLarge(status: number | undefined): UpstreamError {
+    return new UpstreamError({
+      kind: 'bad_body',
+      service,
+      ...(status === undefined ? {} : { status }),
+      message: `${service} sent a response larger than ${maxResponseBytes} bytes`,
+    });
+  }
+
   return {
     service,
     request,
@@ -210,8 +215,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
 // Private:
 
-class ResponseTooLargeError extends Error {}
-
 class AttemptTimeoutError extends Error {
   override name = 'TimeoutError';
 }
@@ -220,18 +223,9 @@ function abortOnTimeout(controller: AbortController): void {
   controller.abort(new AttemptTimeoutError('attempt timed out'));
 }
 
-async function readBody(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      throw new ResponseTooLargeError();
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+/** undici's refusal of a body over `maxResponseSize`, declared or counted. */
+function isTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 }
 
 const TIMEOUT_CODES = new Set([
