@@ -18,7 +18,6 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { gatewayApp, loadAppConfig } from '../app/gateway-app.js';
 import { productIdFor, SEED_PRODUCT_COUNT, userIdFor } from '../backends/seed-data.js';
 import { createGateway, signDevToken, type Gateway } from '../src/index.js';
@@ -63,7 +62,7 @@ async function main(): Promise<void> {
       GATEWAY_CONFIG: gatewayConfig,
       GATEWAY_EXECUTOR: executor,
     });
-    gateways[executor] = createGateway(config, gatewayApp, { logger: createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: false }) }) });
+    gateways[executor] = createGateway(config, gatewayApp, { logger: createLogger({ level: 'info', to: '/dev/null' }) });
   }
   const tokens = await Promise.all(Array.from({ length: VIEWERS }, (_, i) => signDevToken(userIdFor(i + 1), SECRET)));
   const queries = {

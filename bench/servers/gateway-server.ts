@@ -4,7 +4,6 @@
  * /dev/null, so log formatting is paid for but no terminal is), metrics,
  * policies, in-memory tiered cache.
  */
-import pino from 'pino';
 import { gatewayApp, loadAppConfig } from '../../app/gateway-app.js';
 import { createGateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/create-logger.js';
@@ -12,8 +11,8 @@ import { runChild } from './child-protocol.js';
 
 runChild(async () => {
   const config = loadAppConfig(process.env);
-  // Asynchronous, as the gateway's own stdout destination is: formatting is paid for, no terminal is.
-  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: false }) });
+  // The gateway's own buffered writer, to /dev/null: formatting and writes are paid for, no terminal is.
+  const logger = createLogger({ level: config.logLevel, to: '/dev/null' });
   const gateway = createGateway(config, gatewayApp, { logger });
   const { url } = await gateway.listen(0, '127.0.0.1');
   return { info: { url } };
