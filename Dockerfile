@@ -41,4 +41,8 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/app/main.js"]
+# A 32 MB young generation (V8's default is 16 MB): at 50 requests in flight, objects of a
+# request outlived two young collections of the default size and were promoted, so the old
+# generation filled with garbage and its collections paused the process every few seconds.
+# Measured (docs/performance.md, "Young generation"): home throughput +30 %, p99 halved, peak RSS lower.
+CMD ["node", "--max-semi-space-size=32", "dist/app/main.js"]

@@ -7,6 +7,7 @@ import { startChild, type ChildServer } from './child-process.js';
 import type { HeapAfterGc } from './child-protocol.js';
 import { LOAD_CORE, SERVER_CORE, type Pinning } from './cpu-pinning.js';
 import { HOME_ORDERS_FIRST } from '../load/queries.js';
+import { PRODUCTION_NODE_FLAGS } from './production-node-flags.js';
 import { baselineEnv, serverEnv, type BackendUrls, type ServerEnvOptions } from './server-env.js';
 
 export type ServerName = 'gateway' | 'baseline' | 'apollo';
@@ -84,7 +85,7 @@ export async function startServers(buildDir: string, urls: BackendUrls, pinning:
         env: name === 'baseline' ? baselineEnv(env) : env,
         core: SERVER_CORE,
         pinning,
-        ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] }),
+        nodeArgs: [...PRODUCTION_NODE_FLAGS, ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`])],
       });
     }),
   );
