@@ -27,15 +27,28 @@ export function useGraphQLMetrics(
   const counters: Metric<string>[] = [];
   const bound = createOperationNameBound({ ...nameBound, onEvict: (name) => dropSeries(metrics, { operation_name: name }) });
   clientLabels.onEvict((pair) => dropSeries(counters, { ...pair }));
-  const labels = (params: FillLabelsFnParams) => ({
-    operation_name: bound(params.operationName),
-    operation_type: params.operationType ?? 'unknown',
-  });
+  // @envelop/prometheus hands every phase of a request the same params object (made once,
+  // at parse): its labels are made once per request, not once per metric and phase, and
+  // the operation name is bounded (which also marks it used) once.
+  const operationLabels = new WeakMap<FillLabelsFnParams, { operation_name: string; operation_type: string }>();
+  const clientLabelsOf = new WeakMap<FillLabelsFnParams, Record<string, string>>();
+  const labels = (params: FillLabelsFnParams) => {
+    let made = operationLabels.get(params);
+    if (made === undefined) {
+      made = { operation_name: bound(params.operationName), operation_type: params.operationType ?? 'unknown' };
+      operationLabels.set(params, made);
+    }
+    return made;
+  };
   // The raw context is yoga's: it carries the server context's request scope, in every phase.
-  const withClient = (params: FillLabelsFnParams, context: unknown) => ({
-    ...labels(params),
-    ...scopeOf(context).clientLabels,
-  });
+  const withClient = (params: FillLabelsFnParams, context: unknown) => {
+    let made = clientLabelsOf.get(params);
+    if (made === undefined) {
+      made = { ...labels(params), ...scopeOf(context).clientLabels };
+      clientLabelsOf.set(params, made);
+    }
+    return made;
+  };
   const histogram = <Phase extends string>(name: string, help: string) => {
     const created = createHistogram<Phase, 'operation_name' | 'operation_type'>({
       registry,
