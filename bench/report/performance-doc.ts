@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { growthTable, ratioLines, renderTable, resultsTable, settingsLine } from './report.js';
 import { FIXED_RATE } from '../load/scenarios.js';
+import { PRODUCTION_NODE_FLAGS } from '../servers/production-node-flags.js';
 import type { RunSummary } from './results-file.js';
 import { describeRateLimits } from './schema-rate-limits.js';
 import { verdict } from './targets.js';
@@ -77,7 +78,10 @@ Redis must answer at \`BENCH_REDIS_URL\` (default \`redis://127.0.0.1:6379\`, as
   rows show that process's RSS and CPU. Every child is killed when the runner exits, fails or
   is interrupted. The servers run compiled (\`tsc\` → \`bench/.build\`), as the Docker image
   runs \`dist/\`: under tsx they would carry its loader (~45 MB of RSS) and source-mapped stack
-  traces (every thrown error costlier).
+  traces (every thrown error costlier). All three servers run with the node flags of the
+  gateway's Docker image (\`${PRODUCTION_NODE_FLAGS.join(' ')}\`, \`bench/servers/production-node-flags.ts\`;
+  see [The young generation](#the-young-generation)), Apollo Server and the hand-written BFF
+  too: the comparison is between code, not V8 settings.
 - **Pinning.** ${input.pinning}. Redis, when used, is not pinned (it may be shared).
 - **Servers.**
   - *gateway*: \`loadConfig\` + \`createGateway\` as \`src/main.ts\` builds it, \`NODE_ENV=production\`,
