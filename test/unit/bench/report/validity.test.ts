@@ -52,4 +52,16 @@ describe('checkValidity', () => {
     expect(checkValidity([measurement({ rate: 400, durationSec: 50, responses: 18_999 })]).notes).toHaveLength(1);
     expect(checkValidity([measurement({ durationSec: 50, responses: 1 })]).notes).toEqual([]);
   });
+
+  it('notes a closed-loop server below 80 % of its core (the generator was the limit), outside the hung scenarios', () => {
+    const { problems, notes } = checkValidity([measurement({ server: 'baseline', cpuPercent: 59, reqPerSec: 2676 })]);
+    expect(problems).toEqual([]);
+    expect(notes).toEqual([
+      'baseline / home (backends 0 ms, round 1): 2676 req/s at 59 % of its core in a closed loop: the load generator, not the server, set that throughput (ratios against it favour the other servers)',
+    ]);
+    // Saturated; or at a fixed rate (meant to be below saturation); or waiting on a hung backend.
+    expect(checkValidity([measurement({ cpuPercent: 80 })]).notes).toEqual([]);
+    expect(checkValidity([measurement({ scenario: 'fixed-rate', rate: 100, durationSec: 10, responses: 1000, cpuPercent: 40 })]).notes).toEqual([]);
+    expect(checkValidity([measurement({ scenario: 'home-hung', server: 'baseline', cpuPercent: 1 })]).notes).toEqual([]);
+  });
 });
