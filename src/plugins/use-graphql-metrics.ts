@@ -30,25 +30,15 @@ export function useGraphQLMetrics(
   // @envelop/prometheus hands every phase of a request the same params object (made once,
   // at parse): its labels are made once per request, not once per metric and phase, and
   // the operation name is bounded (which also marks it used) once.
-  const operationLabels = new WeakMap<FillLabelsFnParams, { operation_name: string; operation_type: string }>();
-  const clientLabelsOf = new WeakMap<FillLabelsFnParams, Record<string, string>>();
-  const labels = (params: FillLabelsFnParams) => {
-    let made = operationLabels.get(params);
-    if (made === undefined) {
-      made = { operation_name: bound(params.operationName), operation_type: params.operationType ?? 'unknown' };
-      operationLabels.set(params, made);
-    }
-    return made;
-  };
+  const labels = oncePerParams((params) => ({
+    operation_name: bound(params.operationName),
+    operation_type: params.operationType ?? 'unknown',
+  }));
   // The raw context is yoga's: it carries the server context's request scope, in every phase.
-  const withClient = (params: FillLabelsFnParams, context: unknown) => {
-    let made = clientLabelsOf.get(params);
-    if (made === undefined) {
-      made = { ...labels(params), ...scopeOf(context).clientLabels };
-      clientLabelsOf.set(params, made);
-    }
-    return made;
-  };
+  const withClient = oncePerParams((params, context) => ({
+    ...labels(params, context),
+    ...scopeOf(context).clientLabels,
+  }));
   const histogram = <Phase extends string>(name: string, help: string) => {
     const created = createHistogram<Phase, 'operation_name' | 'operation_type'>({
       registry,
@@ -92,4 +82,19 @@ export function useGraphQLMetrics(
       })),
     },
   }) as Plugin;
+}
+
+// Private:
+
+/** `make`, remembered for each params object (a request's, shared by its phases). */
+function oncePerParams<T extends object>(make: (params: FillLabelsFnParams, context: unknown) => T): (params: FillLabelsFnParams, context: unknown) => T {
+  const made = new WeakMap<FillLabelsFnParams, T>();
+  return (params, context) => {
+    let value = made.get(params);
+    if (value === undefined) {
+      value = make(params, context);
+      made.set(params, value);
+    }
+    return value;
+  };
 }

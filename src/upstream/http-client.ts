@@ -153,7 +153,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       response = await pool.request({ method: req.method, path: basePath + req.path, headers, body: body ?? null, signal });
     } catch (error) {
-      throw isTooLarge(error) ? tooLarge(undefined) : classifyTransportError(service, error, signal);
+      throw failure(error, undefined, signal);
     }
 
     const { statusCode } = response;
@@ -161,7 +161,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     try {
       text = await response.body.text();
     } catch (error) {
-      throw isTooLarge(error) ? tooLarge(statusCode) : classifyTransportError(service, error, signal);
+      throw failure(error, statusCode, signal);
     }
 
     const ok = statusCode >= 200 && statusCode < 300;
@@ -197,7 +197,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { status: statusCode, body: parsed, headers: response.headers };
   }
 
-  function tooLarge(status: number | undefined): UpstreamError {
+  /** What undici threw, before (`status` undefined) or while the body was read. */
+  function failure(error: unknown, status: number | undefined, signal: AbortSignal): UpstreamError {
+    // undici's refusal of a body over `maxResponseSize`, declared or counted.
+    if ((error as { code?: unknown } | null)?.code !== 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return classifyTransportError(service, error, signal);
     return new UpstreamError({
       kind: 'bad_body',
       service,
@@ -221,11 +224,6 @@ class AttemptTimeoutError extends Error {
 
 function abortOnTimeout(controller: AbortController): void {
   controller.abort(new AttemptTimeoutError('attempt timed out'));
-}
-
-/** undici's refusal of a body over `maxResponseSize`, declared or counted. */
-function isTooLarge(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 }
 
 const TIMEOUT_CODES = new Set([
